@@ -1,0 +1,102 @@
+"""DuckDB: the embedded default warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import sqlglot.expressions as sge
+
+from shopops.errors import ConfigError
+
+
+def connect_duckdb(path: Path | str, *, read_only: bool = False) -> ibis.BaseBackend:
+    """Open (creating if missing) the DuckDB warehouse file at ``path``."""
+    try:
+        con = ibis.duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise ConfigError(
+            f"cannot open the warehouse {path}: {exc}",
+            hint="another shopops process may hold it open; wait for it to finish",
+        ) from exc
+    # Timestamps are stored as the store's local wall time; the session zone must not shift them.
+    _raw(con).execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _raw(con: ibis.BaseBackend) -> duckdb.DuckDBPyConnection:
+    raw = getattr(con, "con", None)
+    if not isinstance(raw, duckdb.DuckDBPyConnection):
+        raise TypeError("not a DuckDB ibis backend")
+    return raw
+
+
+@contextmanager
+def transaction(con: ibis.BaseBackend) -> Iterator[None]:
+    """All-or-nothing: commit when the block ends, roll back on any error or interrupt.
+
+    A process killed inside the block leaves an uncommitted WAL tail that DuckDB
+    discards on the next open, so the warehouse is as it was before.
+    """
+    raw = _raw(con)
+    raw.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    else:
+        raw.execute("COMMIT")
+
+
+def stage_arrow(con: ibis.BaseBackend, name: str, data: pa.RecordBatchReader | pa.Table) -> ir.Table:
+    """Materialise Arrow data as a temporary table ``name`` (streams a RecordBatchReader)."""
+    raw = _raw(con)
+    ident = _ident(name)
+    raw.register("__shopops_stage_src", data)
+    try:
+        raw.execute(f"CREATE OR REPLACE TEMP TABLE {ident} AS SELECT * FROM __shopops_stage_src")
+    finally:
+        raw.unregister("__shopops_stage_src")
+    return con.table(name)
+
+
+def drop_temp(con: ibis.BaseBackend, name: str) -> None:
+    _raw(con).execute(f"DROP TABLE IF EXISTS temp.{_ident(name)}")
+
+
+def replace_rows(con: ibis.BaseBackend, target: str, rows: ir.Table, keys: Sequence[str]) -> int:
+    """Delete the rows of ``target`` whose key is in ``rows``, then insert ``rows``.
+
+    ``rows`` must have ``target``'s columns. Returns the number of rows inserted.
+    """
+    raw = _raw(con)
+    tmp = f"__replace_{target}"
+    con.create_table(tmp, rows, temp=True, overwrite=True)
+    try:
+        count = _scalar(raw, f"SELECT count(*) FROM {_ident(tmp)}")
+        if count:
+            cond = " AND ".join(f"t.{_ident(k)} IS NOT DISTINCT FROM s.{_ident(k)}" for k in keys)
+            raw.execute(
+                f"DELETE FROM {_ident(target)} AS t USING {_ident(tmp)} AS s WHERE {cond}"
+            )
+            raw.execute(f"INSERT INTO {_ident(target)} BY NAME SELECT * FROM {_ident(tmp)}")
+    finally:
+        raw.execute(f"DROP TABLE IF EXISTS temp.{_ident(tmp)}")
+    return count
+
+
+def _scalar(raw: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = raw.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def _ident(name: str) -> str:
+    """Quote an identifier (our own table/column names; never user text)."""
+    return sge.to_identifier(name, quoted=True).sql("duckdb")

@@ -1,0 +1,67 @@
+"""One error hierarchy. Every error carries what the user needs and a hint that says what to do.
+
+The CLI turns a :class:`ShopopsError` into one clear line and a non-zero exit code;
+``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+
+class ShopopsError(Exception):
+    """Root of every error shopops raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} — {self.hint}"
+        return self.message
+
+
+class ConfigError(ShopopsError):
+    """shopops.toml or an option is wrong, or no project was found."""
+
+    exit_code = 2
+
+
+class InputError(ShopopsError):
+    """A file cannot be imported; names the file and, where known, row and column."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message, hint=hint)
+        self.file = file
+        self.row = row
+        self.column = column
+
+
+class FormatError(InputError):
+    """The file's layout is not one we can read (unknown format, missing required columns)."""
+
+
+class NotAvailableError(ShopopsError):
+    """A figure needs data the imported sources do not carry (e.g. buyer ids in a Tmall report)."""
+
+    exit_code = 4

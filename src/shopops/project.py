@@ -1,0 +1,120 @@
+"""The Python API: a project folder with its settings and warehouse.
+
+>>> from shopops.project import Project
+>>> import tempfile, pathlib
+>>> p = Project.init(pathlib.Path(tempfile.mkdtemp()) / "shop", stores=[{"name": "s1", "platform": "tmall"}])
+>>> [s.name for s in p.settings.stores]
+['s1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from shopops.console import Console, NullConsole
+from shopops.errors import ConfigError
+from shopops.settings import CONFIG_NAME, DEFAULT_CURRENCY, Settings, StoreConfig, load_settings
+from shopops.warehouse import Warehouse
+from shopops.warehouse.load import ImportSummary, import_file
+
+
+class Project:
+    """A shopops project: ``shopops.toml`` plus the warehouse file, in one folder."""
+
+    def __init__(self, settings: Settings, console: Console | None = None) -> None:
+        self.settings = settings
+        self.console = console or NullConsole()
+        self._warehouse: Warehouse | None = None
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, console: Console | None = None) -> Project:
+        return cls(load_settings(Path(path) if path is not None else None), console)
+
+    @classmethod
+    def init(
+        cls,
+        path: Path | str,
+        *,
+        stores: Iterable[Mapping[str, Any]] = (),
+        language: str = "zh",
+        fiscal_year_start_month: int = 1,
+        exist_ok: bool = False,
+        console: Console | None = None,
+    ) -> Project:
+        root = Path(path).resolve()
+        if (root / CONFIG_NAME).exists() and not exist_ok:
+            raise ConfigError(f"{root / CONFIG_NAME} already exists", hint="open the project instead, or choose another folder")
+        root.mkdir(parents=True, exist_ok=True)
+        store_cfgs = tuple(_store(dict(s)) for s in stores)
+        settings = Settings(
+            root=root,
+            language=language,  # type: ignore[arg-type]
+            fiscal_year_start_month=fiscal_year_start_month,
+            stores=store_cfgs,
+        )
+        settings.save()
+        project = cls(settings, console)
+        project.warehouse  # creates the warehouse file and its tables
+        return project
+
+    @property
+    def warehouse(self) -> Warehouse:
+        if self._warehouse is None:
+            self._warehouse = Warehouse.open(self.settings)
+        return self._warehouse
+
+    def close(self) -> None:
+        if self._warehouse is not None:
+            self._warehouse.close()
+            self._warehouse = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add_store(self, name: str, platform: str = "other", currency: str | None = None, timezone: str = "Asia/Shanghai") -> StoreConfig:
+        store = _store({"name": name, "platform": platform, "currency": currency, "timezone": timezone})
+        self.settings = self.settings.with_store(store)
+        self.settings.save()
+        if self._warehouse is not None:
+            self._warehouse.settings = self.settings
+            self._warehouse.sync_stores()
+        return store
+
+    def import_files(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        store: str,
+        source: str | None = None,
+        kind: str | None = None,
+        mapping: Path | str | None = None,
+    ) -> list[ImportSummary]:
+        """Import each file in its own transaction; see :func:`shopops.warehouse.load.import_file`."""
+        return [
+            import_file(self.warehouse, p, store=store, source=source, kind=kind, mapping=mapping, console=self.console)
+            for p in paths
+        ]
+
+    def imports(self) -> pd.DataFrame:
+        return self.warehouse.imports()
+
+    def quarantine(self, import_id: int | None = None, limit: int | None = None) -> pd.DataFrame:
+        return self.warehouse.quarantine(import_id, limit)
+
+
+def _store(values: dict[str, Any]) -> StoreConfig:
+    platform = values.get("platform") or "other"
+    if not values.get("currency"):
+        values["currency"] = DEFAULT_CURRENCY.get(platform, "CNY")
+    values = {k: v for k, v in values.items() if v is not None}
+    try:
+        return StoreConfig(**values)
+    except Exception as exc:  # pydantic's ValidationError, reworded for the user
+        raise ConfigError(f"invalid store {values.get('name')!r}: {exc}", hint="check the store's name, platform, currency and timezone") from exc

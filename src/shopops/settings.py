@@ -1,0 +1,165 @@
+"""Settings: one object built at the edge (CLI callback, Python API) and passed down.
+
+A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
+
+    [project]
+    language = "zh"                 # zh | en
+    fiscal_year_start_month = 1     # 1..12
+    warehouse = "warehouse.duckdb"  # relative to the project folder
+    engine = "duckdb"               # duckdb | pyspark
+
+    [[stores]]
+    name = "tmall_flagship"
+    platform = "tmall"              # tmall | taobao | jd | douyin | shopify | other
+    currency = "CNY"
+    timezone = "Asia/Shanghai"
+
+Environment variables ``SHOPOPS_LANGUAGE``, ``SHOPOPS_FISCAL_YEAR_START_MONTH``,
+``SHOPOPS_WAREHOUSE`` and ``SHOPOPS_ENGINE`` override the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from shopops.errors import ConfigError
+
+CONFIG_NAME = "shopops.toml"
+Platform = Literal["tmall", "taobao", "jd", "douyin", "shopify", "other"]
+DEFAULT_CURRENCY: dict[str, str] = {
+    "tmall": "CNY",
+    "taobao": "CNY",
+    "jd": "CNY",
+    "douyin": "CNY",
+    "shopify": "USD",
+    "other": "CNY",
+}
+
+
+class StoreConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}$")
+    platform: Platform = "other"
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Asia/Shanghai)") from exc
+        return value
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    root: Path
+    language: Literal["zh", "en"] = "zh"
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    warehouse: str = "warehouse.duckdb"
+    engine: Literal["duckdb", "pyspark"] = "duckdb"
+    stores: tuple[StoreConfig, ...] = ()
+
+    @property
+    def warehouse_path(self) -> Path:
+        path = Path(self.warehouse)
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def store(self, name: str) -> StoreConfig:
+        for store in self.stores:
+            if store.name == name:
+                return store
+        known = ", ".join(s.name for s in self.stores) or "none yet"
+        raise ConfigError(
+            f"unknown store {name!r} (stores in {self.config_path}: {known})",
+            hint="add it under [[stores]] in shopops.toml, or pass --platform when importing to add it",
+        )
+
+    def with_store(self, store: StoreConfig) -> Settings:
+        others = tuple(s for s in self.stores if s.name != store.name)
+        return self.model_copy(update={"stores": (*others, store)})
+
+    def to_toml(self) -> str:
+        lines = [
+            "# shopops project settings. See README.md for every option.",
+            "[project]",
+            f'language = "{self.language}"',
+            f"fiscal_year_start_month = {self.fiscal_year_start_month}",
+            f"warehouse = {_toml_str(self.warehouse)}",
+            f'engine = "{self.engine}"',
+        ]
+        for store in self.stores:
+            lines += [
+                "",
+                "[[stores]]",
+                f"name = {_toml_str(store.name)}",
+                f'platform = "{store.platform}"',
+                f'currency = "{store.currency}"',
+                f"timezone = {_toml_str(store.timezone)}",
+            ]
+        return "\n".join(lines) + "\n"
+
+    def save(self) -> None:
+        self.config_path.write_text(self.to_toml(), encoding="utf-8")
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+_ENV = {
+    "SHOPOPS_LANGUAGE": "language",
+    "SHOPOPS_FISCAL_YEAR_START_MONTH": "fiscal_year_start_month",
+    "SHOPOPS_WAREHOUSE": "warehouse",
+    "SHOPOPS_ENGINE": "engine",
+}
+
+
+def find_project(start: Path | None = None) -> Path:
+    """The folder holding shopops.toml: ``start`` or its nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any folder above it",
+        hint="run `shopops init DIR` to create a project, or pass --project DIR",
+    )
+
+
+def load_settings(project: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``shopops.toml`` of the project at (or above) ``project``, then apply SHOPOPS_* variables."""
+    root = find_project(project)
+    path = root / CONFIG_NAME
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", hint="fix the file or re-create it with `shopops init`") from exc
+    values: dict[str, object] = dict(raw.get("project", {}))
+    values["stores"] = tuple(raw.get("stores", []))
+    for var, key in _ENV.items():
+        value = (env if env is not None else os.environ).get(var)
+        if value:
+            values[key] = value
+    try:
+        return Settings(root=root, **values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}", hint="see README.md, section shopops.toml") from exc
