@@ -47,7 +47,9 @@ class Project:
     ) -> Project:
         root = Path(path).resolve()
         if (root / CONFIG_NAME).exists() and not exist_ok:
-            raise ConfigError(f"{root / CONFIG_NAME} already exists", hint="open the project instead, or choose another folder")
+            raise ConfigError(
+                f"{root / CONFIG_NAME} already exists", hint="open the project instead, or choose another folder"
+            )
         root.mkdir(parents=True, exist_ok=True)
         store_cfgs = tuple(_store(dict(s)) for s in stores)
         settings = Settings(
@@ -78,7 +80,9 @@ class Project:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_store(self, name: str, platform: str = "other", currency: str | None = None, timezone: str = "Asia/Shanghai") -> StoreConfig:
+    def add_store(
+        self, name: str, platform: str = "other", currency: str | None = None, timezone: str = "Asia/Shanghai"
+    ) -> StoreConfig:
         store = _store({"name": name, "platform": platform, "currency": currency, "timezone": timezone})
         self.settings = self.settings.with_store(store)
         self.settings.save()
@@ -117,4 +121,7 @@ def _store(values: dict[str, Any]) -> StoreConfig:
     try:
         return StoreConfig(**values)
     except Exception as exc:  # pydantic's ValidationError, reworded for the user
-        raise ConfigError(f"invalid store {values.get('name')!r}: {exc}", hint="check the store's name, platform, currency and timezone") from exc
+        raise ConfigError(
+            f"invalid store {values.get('name')!r}: {exc}",
+            hint="check the store's name, platform, currency and timezone",
+        ) from exc

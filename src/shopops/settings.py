@@ -150,7 +150,9 @@ def load_settings(project: Path | None = None, env: Mapping[str, str] | None = N
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}", hint="fix the file or re-create it with `shopops init`") from exc
+        raise ConfigError(
+            f"{path}: not valid TOML: {exc}", hint="fix the file or re-create it with `shopops init`"
+        ) from exc
     values: dict[str, object] = dict(raw.get("project", {}))
     values["stores"] = tuple(raw.get("stores", []))
     for var, key in _ENV.items():

@@ -83,9 +83,7 @@ def replace_rows(con: ibis.BaseBackend, target: str, rows: ir.Table, keys: Seque
         count = _scalar(raw, f"SELECT count(*) FROM {_ident(tmp)}")
         if count:
             cond = " AND ".join(f"t.{_ident(k)} IS NOT DISTINCT FROM s.{_ident(k)}" for k in keys)
-            raw.execute(
-                f"DELETE FROM {_ident(target)} AS t USING {_ident(tmp)} AS s WHERE {cond}"
-            )
+            raw.execute(f"DELETE FROM {_ident(target)} AS t USING {_ident(tmp)} AS s WHERE {cond}")
             raw.execute(f"INSERT INTO {_ident(target)} BY NAME SELECT * FROM {_ident(tmp)}")
     finally:
         raw.execute(f"DROP TABLE IF EXISTS temp.{_ident(tmp)}")

@@ -1,0 +1,1 @@
+"""The ``shopops`` command line (Typer + Rich). Heavy imports happen inside commands."""

@@ -1,0 +1,88 @@
+"""Entry point: ``shopops [--project DIR] [--debug] COMMAND …``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopops import __version__
+from shopops.cli import data as data_cmds
+from shopops.cli import project as project_cmds
+from shopops.cli import sample as sample_cmds
+from shopops.cli.state import STATE
+
+app = typer.Typer(
+    name="shopops",
+    help="E-commerce operations from your own exports: import, metrics, reports, plans. 电商运营数据分析。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"shopops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            "-p",
+            help="Project folder (default: the current folder or the nearest parent with shopops.toml).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only results and errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    STATE.project = project
+    STATE.debug = debug
+    STATE.quiet = quiet
+
+
+project_cmds.register(app)
+data_cmds.register(app)
+sample_cmds.register(app)
+
+
+def main() -> None:
+    from shopops.errors import ShopopsError
+
+    try:
+        app(standalone_mode=False)
+    except ShopopsError as exc:
+        if STATE.debug:
+            raise
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc.message}", highlight=False)
+        if exc.hint:
+            Console(stderr=True).print(f"  [dim]hint:[/dim] {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # usage errors (Typer's click exceptions) and anything unexpected
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
+            sys.exit(int(exc.exit_code))
+        if STATE.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()
