@@ -341,7 +341,7 @@ def build_catalog(platform: Platform, rng: np.random.Generator) -> Catalog:
     hi = np.array([_ROLE_COST[r][1] for r in role])
     cost = np.round(price_a * rng.uniform(lo, hi)).astype(np.int64)
     rank = rng.permutation(n)
-    zipf = 1.0 / (rank + 1.0) ** 0.8
+    zipf = 1.0 / (rank + 1.0) ** 1.1
     w_mobile = _ROLE_WEIGHT[role] * zipf
     w_pc = w_mobile * np.where(role == IMAGE, 2.0, np.where(role == PROFIT, 1.2, 1.0))
     gifty = _GIFTY[platform]
@@ -349,11 +349,11 @@ def build_catalog(platform: Platform, rng: np.random.Generator) -> Catalog:
     refundy = _REFUNDY[platform]
     refund_extra = np.array([refundy.get(c, 0.0) for c in category])
     if platform == "tmall":
-        pid = rng.choice(np.arange(10**11, 9 * 10**11, dtype=np.int64), n, replace=False) + 5 * 10**11
+        pid = 500_000_000_000 + rng.choice(400_000_000_000, n, replace=False)
     elif platform == "jd":
-        pid = 100_000_000_000 + rng.choice(np.arange(10**10, dtype=np.int64), n, replace=False)
+        pid = 100_000_000_000 + rng.choice(10_000_000_000, n, replace=False)
     else:
-        pid = 8_000_000_000_000 + rng.choice(np.arange(10**12, dtype=np.int64), n, replace=False)
+        pid = 8_000_000_000_000 + rng.choice(1_000_000_000_000, n, replace=False)
     return Catalog(
         sku=sku,
         product_id=[str(int(x)) for x in pid],
@@ -376,7 +376,16 @@ def build_catalog(platform: Platform, rng: np.random.Generator) -> Catalog:
 
 # (province token, weight, postage yuan, [(city, [districts])])
 _CN_GEO: list[tuple[str, float, int, list[tuple[str, list[str]]]]] = [
-    ("广东省", 11, 5, [("广州市", ["天河区", "越秀区", "海珠区"]), ("深圳市", ["南山区", "福田区", "宝安区"]), ("佛山市", ["禅城区", "南海区"])]),
+    (
+        "广东省",
+        11,
+        5,
+        [
+            ("广州市", ["天河区", "越秀区", "海珠区"]),
+            ("深圳市", ["南山区", "福田区", "宝安区"]),
+            ("佛山市", ["禅城区", "南海区"]),
+        ],
+    ),
     ("浙江省", 8, 5, [("杭州市", ["西湖区", "余杭区", "滨江区"]), ("宁波市", ["鄞州区", "海曙区"])]),
     ("江苏省", 8, 5, [("南京市", ["鼓楼区", "玄武区"]), ("苏州市", ["姑苏区", "吴中区"]), ("无锡市", ["梁溪区"])]),
     ("上海", 6, 5, [("上海市", ["浦东新区", "徐汇区", "闵行区", "静安区"])]),
@@ -463,13 +472,13 @@ def build_geo(platform: Platform) -> Geo:
     postage: list[int] = []
     tax: list[int] = []
     if platform == "shopify":
-        for code, name, w, bp, cities in _US_GEO:
-            for c in cities:
+        for code, name, w, bp, us_cities in _US_GEO:
+            for c in us_cities:
                 region.append(code)
                 region_name.append(name)
                 city.append(c)
                 district.append("")
-                weight.append(w / len(cities))
+                weight.append(w / len(us_cities))
                 postage.append(0)
                 tax.append(bp)
         streets: list[str] = []

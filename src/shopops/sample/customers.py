@@ -5,10 +5,15 @@ everything else (place, age band, loyalty, e-mail opt-in, gender draw) is a pure
 the customer index, so it is identical in every file. Repeat buyers are drawn from "purchase
 buckets" (one per past day, holding the buyers of that day, heavy repeaters several times)
 with weights that decay with the age of the purchase; buckets older than ``HORIZON`` days are
-dropped, so a long-gone buyer never comes back (churn) and memory stays bounded.
+dropped, so a long-gone buyer never comes back (churn) and memory stays bounded. Each repeat
+purchase adds a bucket entry again, so frequent buyers stay likely (expected offspring per
+purchase = the returning share < 1, so it never explodes). On top, about 0.8 % of buyers are
+heavy repeaters ("VIPs") who buy every 15-60 days until they churn (mean life 300 days).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +22,8 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 HORIZON = 540
+VIP_SHARE = 0.008
+VIP_CHURN = 1.0 / 300.0
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -62,6 +69,9 @@ class CustomerPool:
         self.spend = np.zeros(cap, dtype=np.int64)
         self._bucket_day: list[int] = []
         self._bucket_ids: list[npt.NDArray[np.int32]] = []
+        self._bucket_size: list[int] = []
+        self._vip_ids = np.zeros(0, dtype=np.int64)
+        self._vip_rate = np.zeros(0, dtype=np.float64)
 
     def _grow(self, need: int) -> None:
         cap = len(self.first_day)
@@ -83,27 +93,34 @@ class CustomerPool:
         self.n += k
         return ids
 
-    def loyalty(self, ids: I64) -> npt.NDArray[np.int64]:
-        """Weight of a customer in the repeat draw: most 1, some heavy repeaters 2 or 6."""
-        u = hash_unit(ids, self.key, 17)
-        return np.where(u < 0.02, 6, np.where(u < 0.07, 2, 1)).astype(np.int64)
+    def is_vip(self, ids: I64) -> npt.NDArray[np.bool_]:
+        return hash_unit(ids, self.key, 17) < VIP_SHARE
 
     def returning(self, rng: np.random.Generator, k: int, day: int) -> I64:
-        """Draw up to ``k`` past buyers, recent and loyal ones more likely."""
+        """Draw up to ``k`` past buyers: due heavy repeaters first, then by recency."""
         if k <= 0 or not self._bucket_day:
             return np.zeros(0, dtype=np.int64)
+        parts: list[I64] = []
+        if len(self._vip_ids):
+            # heavy repeaters: churn, then buy at their own rate
+            alive = rng.random(len(self._vip_ids)) >= VIP_CHURN
+            self._vip_ids, self._vip_rate = self._vip_ids[alive], self._vip_rate[alive]
+            due = self._vip_ids[rng.random(len(self._vip_ids)) < self._vip_rate]
+            if len(due) > k // 2:
+                due = rng.choice(due, k // 2, replace=False)
+            parts.append(due)
+            k -= len(due)
         ages = day - np.array(self._bucket_day, dtype=np.float64)
-        sizes = np.array([len(b) for b in self._bucket_ids], dtype=np.float64)
-        w = sizes * recency_weight(ages)
+        w = np.array(self._bucket_size, dtype=np.float64) * recency_weight(ages)
         total = w.sum()
-        if total <= 0:
+        if total > 0 and k > 0:
+            chosen = rng.choice(len(w), size=k, p=w / total)
+            buckets, counts = np.unique(chosen, return_counts=True)
+            for b, c in zip(buckets.tolist(), counts.tolist(), strict=True):
+                arr = self._bucket_ids[b]
+                parts.append(arr[rng.integers(0, len(arr), c)].astype(np.int64))
+        if not parts:
             return np.zeros(0, dtype=np.int64)
-        chosen = rng.choice(len(w), size=k, p=w / total)
-        buckets, counts = np.unique(chosen, return_counts=True)
-        parts = []
-        for b, c in zip(buckets.tolist(), counts.tolist(), strict=True):
-            arr = self._bucket_ids[b]
-            parts.append(arr[rng.integers(0, len(arr), c)])
         out = np.concatenate(parts).astype(np.int64)
         return out[rng.permutation(len(out))]
 
@@ -115,6 +132,11 @@ class CustomerPool:
         np.add.at(self.spend, ids, cents)
         fresh = self.first_day[ids] < 0
         if fresh.any():
+            vip = np.unique(ids[fresh & self.is_vip(ids)])
+            if len(vip):
+                rate = 1.0 / (15.0 + 45.0 * hash_unit(vip, self.key, 18))
+                self._vip_ids = np.concatenate([self._vip_ids, vip])
+                self._vip_rate = np.concatenate([self._vip_rate, rate])
             f_ids = ids[fresh]
             f_secs = np.asarray(secs)[fresh]
             order = np.lexsort((f_secs, f_ids))
@@ -123,14 +145,16 @@ class CustomerPool:
             first[1:] = f_ids[1:] != f_ids[:-1]
             self.first_day[f_ids[first]] = day
             self.first_sec[f_ids[first]] = f_secs[first]
-        self._add_bucket(day, np.repeat(ids, self.loyalty(ids)).astype(np.int32))
+        self._add_bucket(day, ids.astype(np.int32))
 
     def _add_bucket(self, day: int, ids: npt.NDArray[np.int32]) -> None:
         self._bucket_day.append(day)
         self._bucket_ids.append(ids)
+        self._bucket_size.append(len(ids))
         while self._bucket_day and day - self._bucket_day[0] >= HORIZON:
             self._bucket_day.pop(0)
             self._bucket_ids.pop(0)
+            self._bucket_size.pop(0)
 
     def paid_ids(self) -> I64:
         """Indices of customers with at least one paid order, in index order."""

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from lunar_python import Lunar  # type: ignore[import-untyped]
+from lunar_python import Lunar  # type: ignore[import-untyped,unused-ignore]
 
 from shopops.sample.spec import Platform
 
@@ -251,12 +251,60 @@ def festival_days(platform: Platform, first_day: date, days: int) -> list[dict[s
 
 # Hour-of-day weights (local time) per region.
 _CN_HOURS = np.array(
-    [2.2, 1.1, 0.55, 0.3, 0.2, 0.2, 0.4, 1.0, 2.0, 3.4, 4.4, 4.6, 4.0, 4.2, 4.7, 4.8, 4.6, 4.4]
-    + [4.3, 4.8, 6.0, 7.0, 7.3, 5.0]
+    [
+        2.2,
+        1.1,
+        0.55,
+        0.3,
+        0.2,
+        0.2,
+        0.4,
+        1.0,
+        2.0,
+        3.4,
+        4.4,
+        4.6,
+        4.0,
+        4.2,
+        4.7,
+        4.8,
+        4.6,
+        4.4,
+        4.3,
+        4.8,
+        6.0,
+        7.0,
+        7.3,
+        5.0,
+    ]
 )
 _US_HOURS = np.array(
-    [1.2, 0.7, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 3.8, 4.2, 4.6, 5.0, 4.8, 4.4, 4.2, 4.2, 4.4]
-    + [5.0, 5.8, 6.2, 6.0, 4.6, 2.6]
+    [
+        1.2,
+        0.7,
+        0.4,
+        0.3,
+        0.3,
+        0.5,
+        1.0,
+        2.0,
+        3.0,
+        3.8,
+        4.2,
+        4.6,
+        5.0,
+        4.8,
+        4.4,
+        4.2,
+        4.2,
+        4.4,
+        5.0,
+        5.8,
+        6.2,
+        6.0,
+        4.6,
+        2.6,
+    ]
 )
 
 

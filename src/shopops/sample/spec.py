@@ -116,14 +116,10 @@ class SampleSpec:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         if not is_int(self.orders_per_day) or not 1 <= self.orders_per_day <= MAX_ORDERS_PER_DAY:
             raise ValueError(
-                f"orders_per_day must be an integer from 1 to {MAX_ORDERS_PER_DAY}, "
-                f"got {self.orders_per_day!r}"
+                f"orders_per_day must be an integer from 1 to {MAX_ORDERS_PER_DAY}, got {self.orders_per_day!r}"
             )
         if not is_int(self.events_users) or not 0 <= self.events_users <= MAX_EVENTS_USERS:
-            raise ValueError(
-                f"events_users must be an integer from 0 to {MAX_EVENTS_USERS}, "
-                f"got {self.events_users!r}"
-            )
+            raise ValueError(f"events_users must be an integer from 0 to {MAX_EVENTS_USERS}, got {self.events_users!r}")
         if not isinstance(self.end_date, date):
             raise ValueError(f"end_date must be a datetime.date, got {self.end_date!r}")
         if self.first_day < date(1950, 1, 1) or self.end_date > date(2090, 12, 31):
@@ -135,14 +131,11 @@ class SampleSpec:
             if not isinstance(a, Anomaly):
                 raise ValueError(f"anomalies must hold Anomaly objects, got {a!r}")
             if a.store not in infos:
-                raise ValueError(
-                    f"anomaly store {a.store!r} is not generated; stores are {sorted(infos)}"
-                )
+                raise ValueError(f"anomaly store {a.store!r} is not generated; stores are {sorted(infos)}")
             channels = CHANNELS[infos[a.store].platform]
             if a.channel not in channels:
                 raise ValueError(
-                    f"anomaly channel {a.channel!r} is not a channel of {a.store}; "
-                    f"channels are {list(channels)}"
+                    f"anomaly channel {a.channel!r} is not a channel of {a.store}; channels are {list(channels)}"
                 )
             if not is_int(a.days) or a.days < 1:
                 raise ValueError(f"anomaly days must be a positive integer, got {a.days!r}")
@@ -151,13 +144,10 @@ class SampleSpec:
             if not isinstance(a.cvr_change, (int, float)) or isinstance(a.cvr_change, bool):
                 raise ValueError(f"anomaly cvr_change must be a number, got {a.cvr_change!r}")
             if not math.isfinite(a.cvr_change) or not -1.0 <= a.cvr_change <= 5.0:
-                raise ValueError(
-                    f"anomaly cvr_change must be between -1 and 5 (a fraction), got {a.cvr_change!r}"
-                )
+                raise ValueError(f"anomaly cvr_change must be between -1 and 5 (a fraction), got {a.cvr_change!r}")
             if a.end < self.first_day or a.start > self.end_date:
                 raise ValueError(
-                    f"anomaly {a.start}..{a.end} lies outside the generated period "
-                    f"{self.first_day}..{self.end_date}"
+                    f"anomaly {a.start}..{a.end} lies outside the generated period {self.first_day}..{self.end_date}"
                 )
 
     @property

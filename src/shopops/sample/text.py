@@ -2,8 +2,8 @@
 
 Rows are built column-wise (numbers -> strings, lookups, element-wise joins) in C, so a
 day of orders becomes bytes without a Python loop per row. Values never contain commas,
-quotes or line breaks (the vocabularies are chosen so), hence no quoting is needed; the
-sinks check each distinct vocabulary once instead of every value.
+quotes or line breaks (the vocabularies are chosen so), hence no quoting is needed;
+:func:`vocab` checks each lookup table once instead of every value.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
 #: A pyarrow string array, or a plain string broadcast over all rows.
 Col = Any
@@ -75,10 +75,10 @@ def fixed_codes(values: npt.NDArray[np.uint64], width: int, base: int) -> Any:
     return pa.array(raw, type=pa.binary()).cast(pa.string())
 
 
-def rows_text(cols: Sequence[Col], n: int, eol: str) -> str:
-    """The CSV text (comma separated, ``eol`` after every row) of ``n`` rows."""
+def rows_bytes(cols: Sequence[Col], n: int, eol: str) -> bytes:
+    """The UTF-8 CSV bytes (comma separated, ``eol`` after every row) of ``n`` rows."""
     if n == 0:
-        return ""
+        return b""
     if not any(not isinstance(c, str) for c in cols):
         cols = [pa.array([cols[0]] * n, type=pa.string()), *cols[1:]]
     rows = pc.binary_join_element_wise(*cols, ",")
@@ -90,7 +90,7 @@ def rows_text(cols: Sequence[Col], n: int, eol: str) -> str:
     offsets = np.frombuffer(bufs[1], dtype=off_type)
     start = int(offsets[rows.offset])
     end = int(offsets[rows.offset + n])
-    return bytes(memoryview(bufs[2])[start:end]).decode("utf-8")
+    return bytes(memoryview(bufs[2])[start:end])
 
 
 class CsvSink:
@@ -100,9 +100,7 @@ class CsvSink:
     ``"\\n"``; ``header`` ``None`` writes no header row.
     """
 
-    def __init__(
-        self, path: Path, header: Sequence[str] | None, encoding: str, eol: str
-    ) -> None:
+    def __init__(self, path: Path, header: Sequence[str] | None, encoding: str, eol: str) -> None:
         self.path = path
         self.encoding = encoding
         self.eol = eol
@@ -124,7 +122,10 @@ class CsvSink:
             raise AssertionError(f"{self.path.name}: {len(cols)} columns, header has {self.ncols}")
         if n == 0:
             return
-        self._fh.write(rows_text(cols, n, self.eol).encode(self._codec))
+        data = rows_bytes(cols, n, self.eol)
+        if self._codec != "utf-8":
+            data = data.decode("utf-8").encode(self._codec)
+        self._fh.write(data)
         self.rows += n
 
     def close(self) -> None:
