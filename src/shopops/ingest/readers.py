@@ -4,26 +4,51 @@ Every value is kept as text (``None`` only for a truly empty cell); typing happe
 the engine (``parse.py``) so that a bad value becomes a quarantined row, not a crash.
 Columns are staged under positional names ``c0, c1, …`` plus ``_row`` (1 = the first
 data row after the header); the header texts travel beside them.
+
+Row numbers: in a text file a data row is a record (a quoted value may span several
+lines; blank lines are not rows); in a workbook it is the sheet row below the header.
+A text row with the wrong number of fields is not staged: it is listed in
+``RawData.bad_rows`` with its number, so staged rows + bad rows = rows in the file.
+
+Text encodings: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"),
+GBK and GB18030. The whole file is checked before reading (ASCII stretches are skipped
+cheaply), so Chinese text that only appears deep inside a file is still read right.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import csv
 import gzip
+import io
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from shopops.errors import FormatError, InputError
 
-SAMPLE_BYTES = 1 << 20
+SAMPLE_BYTES = 1 << 20  # read to find the header and the delimiter
+SCAN_BYTES = 1 << 20  # chunk size of the encoding check
+BLOCK_SIZE = 8 << 20  # pyarrow CSV block (and batch) size
+EXCEL_BATCH_ROWS = 1 << 16
+PARQUET_BATCH_ROWS = 1 << 16
+BAD_TEXT_CHARS = 1000  # a malformed row's text is kept up to this length
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+DELIMITERS = (",", "\t", ";", "|")
+ENCODINGS = ("utf-8", "gbk", "gb18030")  # tried in this order when there is no BOM
+_SAVE_AS_UTF8 = "save the file as UTF-8 (Excel: 'CSV UTF-8') and import it again"
 
 
 @dataclass
@@ -35,7 +60,13 @@ class BadRow:
 
 @dataclass
 class RawData:
-    """A file opened for import."""
+    """A file opened for import.
+
+    ``batches`` is lazy: the file is read while it is consumed, and ``bad_rows`` fills
+    up meanwhile (complete once ``batches`` is exhausted). If reading fails half-way,
+    the :class:`InputError` raised is also kept in ``failure`` (a consumer such as an
+    engine scan may wrap the exception it sees).
+    """
 
     path: Path
     headers: list[str]
@@ -43,6 +74,7 @@ class RawData:
     encoding: str
     delimiter: str | None
     bad_rows: list[BadRow] = field(default_factory=list)
+    failure: InputError | None = None
 
     def schema(self) -> pa.Schema:
         return raw_schema(len(self.headers))
@@ -52,72 +84,181 @@ def raw_schema(ncols: int) -> pa.Schema:
     return pa.schema([(f"c{i}", pa.string()) for i in range(ncols)] + [("_row", pa.int64())])
 
 
+def _gzipped(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
 def file_format(path: Path) -> str:
-    name = path.name.lower()
+    """``text``, ``excel`` or ``parquet``, from the file name (``.gz`` only for text)."""
     suffixes = [s.lower() for s in path.suffixes]
-    if name.endswith(".gz"):
+    if _gzipped(path):
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    if last in TEXT_SUFFIXES or not last:
-        return "text"
-    if last in EXCEL_SUFFIXES:
-        return "excel"
-    if last == ".parquet":
-        return "parquet"
-    raise FormatError(
-        f"cannot read files of type {last!r}",
-        file=str(path),
-        hint="export the data as CSV, Excel (.xlsx) or Parquet",
-    )
+    kind = "text" if last in TEXT_SUFFIXES or not last else None
+    kind = "excel" if last in EXCEL_SUFFIXES else kind
+    kind = "parquet" if last == ".parquet" else kind
+    if kind is None:
+        raise FormatError(
+            f"cannot read files of type {last!r}",
+            file=str(path),
+            hint="export the data as CSV, Excel (.xlsx) or Parquet",
+        )
+    if kind != "text" and _gzipped(path):
+        raise FormatError(
+            f"cannot read a gzip-compressed {kind} file",
+            file=str(path),
+            hint="decompress it first (only CSV/text files may be .gz)",
+        )
+    return kind
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    if path.name.lower().endswith(".gz"):
+def _open_binary(path: Path) -> io.BufferedIOBase:
+    if _gzipped(path):
         return gzip.open(path, "rb")
     return open(path, "rb")
 
 
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK / GB18030."""
-    if sample.startswith(codecs.BOM_UTF8):
+# --- encodings -------------------------------------------------------------------
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    return None
+
+
+def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes) -> bool:
     try:
-        decoder.decode(sample, final=False)  # a cut multi-byte character at the end is fine
-        return "utf-8"
+        decoder.decode(chunk, final=False)  # a character cut at the chunk's end is fine
     except UnicodeDecodeError:
-        pass
-    for candidate in ("gbk", "gb18030"):
-        decoder = codecs.getincrementaldecoder(candidate)()
-        try:
-            decoder.decode(sample, final=False)
+        return False
+    return True
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a byte sample: UTF-8 (with or without BOM), UTF-16 with BOM, else GBK / GB18030."""
+    bom = _bom_encoding(sample)
+    if bom is not None:
+        return bom
+    for candidate in ENCODINGS:
+        if _decodes(codecs.getincrementaldecoder(candidate)(), sample):
             return candidate
-        except UnicodeDecodeError:
+    raise FormatError("the text is neither UTF-8 nor GBK/GB18030", hint=_SAVE_AS_UTF8)
+
+
+def _file_decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes; all-ASCII chunks are skipped (only their first
+    bytes are fed, to finish a character cut at the previous chunk's end)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with _open_binary(path) as fh:
+        for chunk in iter(lambda: fh.read(SCAN_BYTES), b""):
+            if not _decodes(decoder, chunk[:4] if chunk.isascii() else chunk):
+                return False
+    return True
+
+
+def detect_file_encoding(path: Path) -> str:
+    """The encoding of a whole text file (``.gz`` decompressed), checked end to end."""
+    try:
+        with _open_binary(path) as fh:
+            head = fh.read(4)
+        bom = _bom_encoding(head)
+        if bom is not None:
+            return bom
+        for candidate in ENCODINGS:
+            if _file_decodes(path, candidate):
+                return candidate
+    except (OSError, EOFError) as exc:  # gzip: bad or truncated archive
+        raise InputError(f"cannot read the file: {exc}", file=str(path), hint="export it again") from exc
+    raise FormatError("the text is neither UTF-8 nor GBK/GB18030", file=str(path), hint=_SAVE_AS_UTF8)
+
+
+# --- delimiter and header --------------------------------------------------------
+
+
+def _records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    """Up to ``limit`` non-blank records of ``text`` (quote-aware)."""
+    out: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if record:
+                out.append(record)
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass  # a huge or broken quoted value: judge by the records before it
+    return out
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, tab, semicolon or pipe: the one giving the most rows with the header's field count (>1)."""
+    best, best_key = ",", (0.0, 1)
+    for delimiter in DELIMITERS:
+        widths = [len(r) for r in _records(text, delimiter, 20)]
+        if not widths or widths[0] < 2:
             continue
-    raise FormatError(
-        "the text is neither UTF-8 nor GBK/GB18030",
-        hint="save the file as UTF-8 (Excel: 'CSV UTF-8') and import it again",
-    )
+        key = (sum(w == widths[0] for w in widths) / len(widths), widths[0])
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
 
 
-def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+def _header(text: str, delimiter: str) -> tuple[list[str], int]:
+    """The first non-blank record and the number of physical lines up to its end."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            if record:
+                return record, reader.line_num
+    except csv.Error as exc:
+        raise FormatError(f"cannot read the header row: {exc}", hint="check that it is a CSV export") from exc
+    return [], 0
 
 
-def _first_line(sample: bytes, encoding: str) -> str:
+def _clean_header(text: str) -> str:
+    return text.replace("\ufeff", "").strip()
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    """``a, a, a`` -> ``a, a.1, a.2``, never clashing with a name already present."""
+    taken = set(names)
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        new, n = name, 0
+        while new in seen or (new != name and new in taken):
+            n += 1
+            new = f"{name}.{n}"
+        seen.add(new)
+        out.append(new)
+    return out
+
+
+def _sample_text(path: Path, encoding: str) -> str:
+    with _open_binary(path) as fh:
+        sample = fh.read(SAMPLE_BYTES)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
-    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    text = text.lstrip("\ufeff")
+    if len(sample) == SAMPLE_BYTES and "\n" in text:
+        text = text[: text.rindex("\n") + 1]  # drop the cut last line
+    return text
+
+
+# --- text files ------------------------------------------------------------------
 
 
 def open_raw(path: Path, *, has_header: bool = True, column_names: list[str] | None = None) -> RawData:
     """Open ``path`` for import; headerless files take ``column_names``."""
+    path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=str(path), hint="check the path")
+    if not path.is_file():
+        raise InputError("not a file", file=str(path), hint="pass the path of an export file")
     kind = file_format(path)
+    if not has_header and column_names is None:
+        raise FormatError("a file without a header row needs column names", file=str(path))
     if kind == "excel":
         return _open_excel(path, has_header=has_header, column_names=column_names)
     if kind == "parquet":
@@ -125,206 +266,270 @@ def open_raw(path: Path, *, has_header: bool = True, column_names: list[str] | N
     return _open_text(path, has_header=has_header, column_names=column_names)
 
 
+@dataclass(frozen=True)
+class _TextPlan:
+    encoding: str  # as pyarrow names it
+    delimiter: str
+    ncols: int
+    skip: int  # physical lines before the first data row
+
+
 def _open_text(path: Path, *, has_header: bool, column_names: list[str] | None) -> RawData:
-    with _open_binary(path) as fh:
-        sample = fh.read(SAMPLE_BYTES)
-    if not sample.strip():
+    encoding = detect_file_encoding(path)
+    try:
+        text = _sample_text(path, encoding)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read the file: {exc}", file=str(path), hint="export it again") from exc
+    if not text.strip():
         raise FormatError("the file is empty", file=str(path), hint="export the data again")
-    try:
-        encoding = detect_encoding(sample)
-    except FormatError as exc:
-        raise FormatError(exc.message, file=str(path), hint=exc.hint) from None
-    first = _first_line(sample, encoding)
-    delimiter = sniff_delimiter(first)
+    delimiter = sniff_delimiter(text)
+    skip = 0
     if has_header:
-        headers = next(_split_line(first, delimiter))
+        try:
+            headers, skip = _header(text, delimiter)
+        except FormatError as exc:
+            raise FormatError(exc.message, file=str(path), hint=exc.hint) from None
     else:
-        if column_names is None:
-            raise FormatError("headerless file needs column names", file=str(path))
-        headers = list(column_names)
-    headers = _dedupe([h.strip().lstrip("\ufeff") for h in headers])
-    ncols = len(headers)
-    bad: list[tuple[int, str]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number or 0, f"expected {row.expected_columns} fields, found {row.actual_columns}"))
-        return "skip"
-
-    header_lines = 1 if has_header else 0
-    read_opts = pacsv.ReadOptions(
-        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-        column_names=[f"c{i}" for i in range(ncols)],
-        skip_rows=header_lines,
-        use_threads=False,
-        block_size=8 << 20,
-    )
-    parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid)
-    convert_opts = pacsv.ConvertOptions(
-        column_types={f"c{i}": pa.string() for i in range(ncols)},
-        null_values=[""],
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-    )
-    source = _open_binary(path)
-    if encoding == "utf-8-sig":
-        source.read(3)
-    try:
-        reader = pacsv.open_csv(source, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        source.close()
-        raise InputError(f"cannot read the file: {exc}", file=str(path), hint="check that it is a CSV export") from exc
+        headers = list(column_names or [])
+    headers = _dedupe([_clean_header(h) for h in headers])
+    arrow_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     raw = RawData(path, headers, iter(()), encoding, delimiter)
-    raw.batches = _number_rows(reader, bad, raw, header_lines, source, path)
+    raw.batches = _text_batches(raw, _TextPlan(arrow_encoding, delimiter, len(headers), skip))
     return raw
 
 
-def _split_line(line: str, delimiter: str) -> Iterator[list[str]]:
-    import csv
+class _RowNumbers:
+    """Data-row numbers for the good rows, around the malformed rows pyarrow skipped.
 
-    return csv.reader([line], delimiter=delimiter)
+    pyarrow reports a skipped row while parsing its block, which may be a block ahead
+    of the batch being numbered; every skipped row up to the end of a batch is known
+    by the time that batch arrives.
+    """
+
+    def __init__(self) -> None:
+        self.last = 0
+        self.bad: list[int] = []
+
+    def skipped(self, row: int) -> None:
+        bisect.insort(self.bad, row)
+
+    def next_unknown(self) -> int:
+        return max(self.last, self.bad[-1] if self.bad else 0) + 1
+
+    def take(self, n: int) -> pa.Array:
+        start = self.last + 1
+        lo = hi = bisect.bisect_left(self.bad, start)
+        while (more := bisect.bisect_left(self.bad, start + n + hi - lo)) != hi:
+            hi = more
+        rows = np.arange(start, start + n + hi - lo, dtype=np.int64)
+        if hi > lo:
+            rows = rows[~np.isin(rows, np.asarray(self.bad[lo:hi], dtype=np.int64))]
+        if n:
+            self.last = int(rows[-1])
+        return pa.array(rows, pa.int64())
 
 
-def _number_rows(
-    reader: pacsv.CSVStreamingReader,
-    bad: list[tuple[int, str]],
-    raw: RawData,
-    header_lines: int,
-    source: IO[bytes],
-    path: Path,
-) -> Iterator[pa.RecordBatch]:
-    """Give each good row its data-row number, leaving gaps where malformed rows were skipped."""
-    import numpy as np
+def _csv_options(plan: _TextPlan, on_invalid: Any) -> dict[str, Any]:
+    names = [f"c{i}" for i in range(plan.ncols)]
+    return {
+        "read_options": pacsv.ReadOptions(
+            encoding=plan.encoding,
+            column_names=names,
+            skip_rows=plan.skip,
+            use_threads=False,  # row numbers of malformed rows are known only single-threaded
+            block_size=BLOCK_SIZE,
+        ),
+        "parse_options": pacsv.ParseOptions(
+            delimiter=plan.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    }
 
-    done = 0
-    seen_bad = 0
+
+def _text_batches(raw: RawData, plan: _TextPlan) -> Iterator[pa.RecordBatch]:
+    numbers = _RowNumbers()
+    schema = raw.schema()
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        n = row.number - plan.skip if row.number is not None else numbers.next_unknown()
+        numbers.skipped(n)
+        reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+        raw.bad_rows.append(BadRow(n, reason, (row.text or "")[:BAD_TEXT_CHARS]))
+        return "skip"
+
+    compression = "gzip" if _gzipped(raw.path) else None
     try:
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                raise InputError(
-                    f"cannot read the file after data row {done}: {exc}",
-                    file=str(path),
-                    row=done + 1,
-                    hint="the file may be truncated or mix encodings; export it again",
-                ) from exc
-            new_bad = bad[seen_bad:]
-            seen_bad = len(bad)
-            gaps = sorted(max(n - header_lines, 1) for n, _ in new_bad)
-            for (n, why), row in zip(new_bad, gaps, strict=True):
-                raw.bad_rows.append(BadRow(row, why, ""))
-            n = batch.num_rows
-            numbers = np.arange(done + 1, done + 1 + n + len(gaps), dtype=np.int64)
-            if gaps:
-                numbers = numbers[~np.isin(numbers, np.array(gaps, dtype=np.int64))][:n]
-            done += n + len(gaps)
-            yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers)], schema=raw.schema())
-        for n, why in bad[seen_bad:]:
-            raw.bad_rows.append(BadRow(max(n - header_lines, 1), why, ""))
-    finally:
-        source.close()
+        with pa.input_stream(str(raw.path), compression=compression) as source:
+            reader = pacsv.open_csv(source, **_csv_options(plan, on_invalid))
+            for batch in reader:
+                yield pa.RecordBatch.from_arrays([*batch.columns, numbers.take(batch.num_rows)], schema=schema)
+    except (pa.ArrowException, UnicodeDecodeError, OSError, EOFError) as exc:
+        raw.failure = _read_failure(raw.path, exc, numbers, plan.skip)
+        raise raw.failure from exc
+    raw.bad_rows.sort(key=lambda b: b.row)
 
 
-def _dedupe(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        if name in seen:
-            seen[name] += 1
-            out.append(f"{name}.{seen[name]}")
-        else:
-            seen[name] = 0
-            out.append(name)
-    return out
+def _read_failure(path: Path, exc: BaseException, numbers: _RowNumbers, skip: int) -> InputError:
+    found = re.search(r"Row #(\d+)", str(exc))
+    row = int(found.group(1)) - skip if found else numbers.next_unknown()
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
+        hint = "the file mixes text encodings; " + _SAVE_AS_UTF8
+    else:
+        hint = "the file may be truncated or damaged (an unclosed quote?); export it again"
+    return InputError(f"cannot read the file: {exc}", file=str(path), row=max(row, 1), hint=hint)
+
+
+# --- workbooks -------------------------------------------------------------------
 
 
 def _cell_text(value: object) -> str | None:
-    if value is None:
+    """A cell as the text Excel shows for it (numbers up to 15 significant digits)."""
+    if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[no-any-return, call-arg]
-    text = str(value)
-    return text if text != "" else None
+        shown = format(value, ".15g")
+        return str(int(Decimal(shown))) if value.is_integer() and abs(value) < 1e21 else shown
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return str(isoformat(sep=" ") if hasattr(value, "date") else isoformat())
+    return str(value)
 
 
-def _open_excel(path: Path, *, has_header: bool, column_names: list[str] | None) -> RawData:
+def _sheet_rows(path: Path) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows: list[list[Any]] = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError(f"cannot read the workbook: {exc}", file=str(path), hint="open it in Excel and save it again") from exc
-    if not rows:
-        raise FormatError("the first sheet is empty", file=str(path), hint="put the data on the first sheet")
+        raise InputError(
+            f"cannot read the workbook: {exc}", file=str(path), hint="open it in Excel and save it again"
+        ) from exc
+    return rows
+
+
+def _open_excel(path: Path, *, has_header: bool, column_names: list[str] | None) -> RawData:
+    rows = _sheet_rows(path)
     if has_header:
-        headers = [str(h).strip() if h is not None else "" for h in rows[0]]
-        body = rows[1:]
+        first = next((i for i, row in enumerate(rows) if any(_cell_text(v) is not None for v in row)), None)
+        if first is None:
+            raise FormatError("the first sheet is empty", file=str(path), hint="put the data on the first sheet")
+        start = first + 1
+        headers = [_clean_header(_cell_text(v) or "") for v in rows[start - 1]]
+        while headers and not headers[-1]:
+            headers.pop()  # formatted but empty columns at the right
     else:
-        headers = list(column_names or [])
-        body = rows
+        start, headers = 0, list(column_names or [])
     headers = _dedupe(headers)
-    ncols = len(headers)
-    cols: list[list[str | None]] = [[] for _ in range(ncols)]
-    numbers: list[int] = []
-    for i, row in enumerate(body, start=1):
-        texts = [_cell_text(v) for v in row[:ncols]] + [None] * max(0, ncols - len(row))
-        if all(t is None for t in texts):
-            continue  # Excel's trailing formatted-but-empty rows
-        numbers.append(i)
-        for j in range(ncols):
-            cols[j].append(texts[j])
-    batch = pa.RecordBatch.from_arrays([*(pa.array(c, pa.string()) for c in cols), pa.array(numbers, pa.int64())], schema=raw_schema(ncols))
-    return RawData(path, headers, iter([batch]), "xlsx", None)
+    raw = RawData(path, headers, iter(()), path.suffix.lower().lstrip("."), None)
+    raw.batches = _excel_batches(rows, start, raw.schema())
+    return raw
+
+
+def _excel_batches(rows: list[list[Any]], start: int, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    ncols = len(schema) - 1
+    for lo in range(start, len(rows), EXCEL_BATCH_ROWS):
+        cols: list[list[str | None]] = [[] for _ in range(ncols)]
+        numbers: list[int] = []
+        for i, row in enumerate(rows[lo : lo + EXCEL_BATCH_ROWS], start=lo - start + 1):
+            texts = [_cell_text(v) for v in row[:ncols]]
+            if all(t is None for t in texts):
+                continue  # an empty sheet row is not a record (Excel's formatted-but-empty rows)
+            texts += [None] * (ncols - len(texts))
+            numbers.append(i)
+            for j in range(ncols):
+                cols[j].append(texts[j])
+        arrays = [pa.array(c, pa.string()) for c in cols]
+        yield pa.RecordBatch.from_arrays([*arrays, pa.array(numbers, pa.int64())], schema=schema)
+
+
+# --- parquet ---------------------------------------------------------------------
 
 
 def _open_parquet(path: Path) -> RawData:
     try:
         pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read the Parquet file: {exc}", file=str(path), hint="write it again") from exc
-    headers = _dedupe([f.name for f in pf.schema_arrow])
-    ncols = len(headers)
+    raw = RawData(path, _dedupe([f.name for f in pf.schema_arrow]), iter(()), "parquet", None)
+    raw.batches = _parquet_batches(raw, pf)
+    return raw
 
-    def batches() -> Iterator[pa.RecordBatch]:
-        done = 0
-        for batch in pf.iter_batches(batch_size=1 << 16):
-            arrays = [_to_text(col) for col in batch.columns]
+
+def _parquet_batches(raw: RawData, pf: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
+    schema = raw.schema()
+    done = 0
+    try:
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             numbers = pa.array(range(done + 1, done + 1 + batch.num_rows), pa.int64())
+            yield pa.RecordBatch.from_arrays([*(_to_text(c) for c in batch.columns), numbers], schema=schema)
             done += batch.num_rows
-            yield pa.RecordBatch.from_arrays([*arrays, numbers], schema=raw_schema(ncols))
-
-    return RawData(path, headers, batches(), "parquet", None)
+    except (pa.ArrowException, OSError) as exc:
+        raw.failure = InputError(
+            f"cannot read the Parquet file: {exc}", file=str(raw.path), row=done + 1, hint="write it again"
+        )
+        raise raw.failure from exc
+    finally:
+        pf.close()
 
 
 def _to_text(col: pa.Array) -> pa.Array:
-    import pyarrow.compute as pc
-
+    """Arrow values as text: timestamps ``2020-02-01 08:05:00`` (+ UTC offset when zoned),
+    dates ``2020-02-01``, decimals as written; nested values as JSON."""
     if pa.types.is_timestamp(col.type):
-        return pc.strftime(col, format="%Y-%m-%d %H:%M:%S")
+        zoned = col.type.tz is not None
+        text = pc.strftime(col, format="%Y-%m-%d %H:%M:%S%z" if zoned else "%Y-%m-%d %H:%M:%S")
+        return pc.replace_substring_regex(text, r"\.0+(\+|-|$)", r"\1")  # whole seconds: no fraction
     if pa.types.is_date(col.type):
         return pc.strftime(col, format="%Y-%m-%d")
-    return col.cast(pa.string())
+    try:
+        return col.cast(pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return pa.array([_json_text(v) for v in col.to_pylist()], pa.string())
+
+
+def _json_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# --- a look at a file ------------------------------------------------------------
 
 
 def read_head(path: Path, rows: int = 5) -> tuple[list[str], list[list[str | None]]]:
     """Headers and the first data rows (for --suggest-mapping and error messages)."""
     raw = open_raw(path)
     out: list[list[str | None]] = []
-    for batch in raw.batches:
-        table = pa.Table.from_batches([batch])
-        for i in range(min(rows - len(out), table.num_rows)):
-            out.append([table.column(j)[i].as_py() for j in range(len(raw.headers))])
-        if len(out) >= rows:
-            break
+    try:
+        for batch in raw.batches:
+            for record in batch.to_pylist()[: rows - len(out)]:
+                out.append([record[f"c{j}"] for j in range(len(raw.headers))])
+            if len(out) >= rows:
+                break
+    finally:
+        close = getattr(raw.batches, "close", None)
+        if callable(close):
+            close()
     return raw.headers, out
 
 
-__all__ = ["BadRow", "RawData", "detect_encoding", "file_format", "open_raw", "read_head", "sniff_delimiter"]
+__all__ = [
+    "BadRow",
+    "RawData",
+    "detect_encoding",
+    "detect_file_encoding",
+    "file_format",
+    "open_raw",
+    "read_head",
+    "sniff_delimiter",
+]
