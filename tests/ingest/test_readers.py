@@ -209,6 +209,21 @@ def test_blank_lines_before_the_header(tmp_path: Path) -> None:
     assert [(b.row, b.text) for b in raw.bad_rows] == [(2, "2,b,extra")]
 
 
+def test_a_trailing_delimiter_on_every_data_line_or_only_on_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id,v\n1,a,\n2,b,\n3,c,\n", encoding="utf-8")
+    raw, rows = read(path)
+    assert raw.headers == ["id", "v", ""] and raw.bad_rows == []
+    assert rows[2] == {"id": "3", "v": "c", "": None, "_row": 3}
+    path.write_text("id,v,\n1,a\n2,b\n", encoding="utf-8")
+    raw, rows = read(path)
+    assert raw.headers == ["id", "v"] and raw.bad_rows == []
+    assert rows == [{"id": "1", "v": "a", "_row": 1}, {"id": "2", "v": "b", "_row": 2}]
+    path.write_text("id,v\n1,a,\n2,b,x\n3,c,\n4,d\n", encoding="utf-8")  # not on every line: rows are malformed
+    raw, rows = read(path)
+    assert raw.headers == ["id", "v"] and [b.row for b in raw.bad_rows] == [1, 2, 3]
+
+
 def test_quoted_header_with_newline(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text('"order\nid",v\n1,a\n', encoding="utf-8")
@@ -425,6 +440,26 @@ def test_xlsx_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     book.close()
     _, rows = read(path)
     assert [(r["n"], r["_row"]) for r in rows] == [(str(n), n) for n in range(1, 12) if n != 6]
+
+
+def test_files_are_read_by_their_content_not_their_name(tmp_path: Path) -> None:
+    workbook = tmp_path / "orders.csv"
+    book = xlsxwriter.Workbook(str(workbook))
+    book.add_worksheet().write_row(0, 0, ["订单号", "金额"])
+    book.close()
+    raw, rows = read(workbook)
+    assert (raw.encoding, raw.headers, rows) == ("xlsx", ["订单号", "金额"], [])
+    text_xls = tmp_path / "old_export.xls"
+    text_xls.write_bytes("订单号\t金额\n1\t2\n".encode("gbk"))
+    raw, rows = read(text_xls)
+    assert (raw.encoding, raw.delimiter, rows) == ("gbk", "\t", [{"订单号": "1", "金额": "2", "_row": 1}])
+    parquet = tmp_path / "data.csv"
+    pq.write_table(pa.table({"n": [1]}), parquet)
+    assert read(parquet)[1] == [{"n": "1", "_row": 1}]
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(bytes(range(256)))
+    with pytest.raises(InputError, match="cannot read the workbook"):
+        open_raw(junk)
 
 
 # --------------------------------------------------------------------------- parquet

@@ -48,6 +48,8 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 DELIMITERS = (",", "\t", ";", "|")
 ENCODINGS = ("utf-8", "gbk", "gb18030")  # tried in this order when there is no BOM
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip (xlsx, ods), OLE (xls)
+_PARQUET_MAGIC = b"PAR1"
 _SAVE_AS_UTF8 = "save the file as UTF-8 (Excel: 'CSV UTF-8') and import it again"
 
 
@@ -236,6 +238,18 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
+def _fit_width(headers: list[str], body: list[list[str]]) -> list[str]:
+    """One more (empty-named) column when every data line ends with a delimiter the header
+    lacks; one less when only the header ends with one. Else every row would be malformed."""
+    rows = body[:-1] if len(body) > 1 else body  # the sample's last record may be cut short
+    n = len(headers)
+    if rows and all(len(r) == n + 1 and r[-1] == "" for r in rows):
+        return [*headers, ""]
+    if rows and n > 1 and headers[-1] == "" and all(len(r) == n - 1 for r in rows):
+        return headers[:-1]
+    return headers
+
+
 def _sample_text(path: Path, encoding: str) -> str:
     with _open_binary(path) as fh:
         sample = fh.read(SAMPLE_BYTES)
@@ -256,7 +270,7 @@ def open_raw(path: Path, *, has_header: bool = True, column_names: list[str] | N
         raise InputError("file not found", file=str(path), hint="check the path")
     if not path.is_file():
         raise InputError("not a file", file=str(path), hint="pass the path of an export file")
-    kind = file_format(path)
+    kind = _content_kind(path, file_format(path))
     if not has_header and column_names is None:
         raise FormatError("a file without a header row needs column names", file=str(path))
     if kind == "excel":
@@ -264,6 +278,30 @@ def open_raw(path: Path, *, has_header: bool = True, column_names: list[str] | N
     if kind == "parquet":
         return _open_parquet(path)
     return _open_text(path, has_header=has_header, column_names=column_names)
+
+
+def _content_kind(path: Path, named: str) -> str:
+    """What the bytes say, over the name: a workbook or Parquet file saved as ``.csv``, or
+    a text export named ``.xls`` (old Taobao/JD "xls" files are tab-separated text)."""
+    if _gzipped(path):
+        return named
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_WORKBOOK_MAGIC):
+        return "excel"
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    if path.suffix.lower() == ".xls" and head and b"\x00" not in head and _is_text(head):
+        return "text"
+    return named
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        detect_encoding(head)
+    except FormatError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -291,7 +329,8 @@ def _open_text(path: Path, *, has_header: bool, column_names: list[str] | None) 
             raise FormatError(exc.message, file=str(path), hint=exc.hint) from None
     else:
         headers = list(column_names or [])
-    headers = _dedupe([_clean_header(h) for h in headers])
+    body = _records(text, delimiter, 51)[1 if has_header else 0 :]
+    headers = _dedupe(_fit_width([_clean_header(h) for h in headers], body))
     arrow_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     raw = RawData(path, headers, iter(()), encoding, delimiter)
     raw.batches = _text_batches(raw, _TextPlan(arrow_encoding, delimiter, len(headers), skip))
@@ -428,7 +467,8 @@ def _open_excel(path: Path, *, has_header: bool, column_names: list[str] | None)
     else:
         start, headers = 0, list(column_names or [])
     headers = _dedupe(headers)
-    raw = RawData(path, headers, iter(()), path.suffix.lower().lstrip("."), None)
+    suffix = path.suffix.lower()
+    raw = RawData(path, headers, iter(()), suffix.lstrip(".") if suffix in EXCEL_SUFFIXES else "xlsx", None)
     raw.batches = _excel_batches(rows, start, raw.schema())
     return raw
 
