@@ -90,6 +90,19 @@ def replace_rows(con: ibis.BaseBackend, target: str, rows: ir.Table, keys: Seque
     return count
 
 
+def persistent_tables(con: ibis.BaseBackend) -> list[str]:
+    """Tables stored in the warehouse file, without this session's temporary tables and views.
+
+    (Ibis' ``list_tables`` also lists temporary objects such as staging tables and memtables.)
+    """
+    rows = _raw(con).execute(
+        "SELECT table_name FROM duckdb_tables()"
+        " WHERE NOT temporary AND database_name = current_database() AND schema_name = current_schema()"
+        " ORDER BY table_name"
+    )
+    return [name for (name,) in rows.fetchall()]
+
+
 def _scalar(raw: duckdb.DuckDBPyConnection, sql: str) -> Any:
     row = raw.execute(sql).fetchone()
     return row[0] if row else None

@@ -31,9 +31,9 @@ import pyarrow as pa
 from shopops.backends import drop_temp, replace_rows, stage_arrow, transaction
 from shopops.console import Console, NullConsole, Progress
 from shopops.errors import FormatError
-from shopops.ingest.formats import Context, Source, match_headers
+from shopops.ingest.formats import Context, Field, Source, match_headers
 from shopops.ingest.mapping import load_mapping
-from shopops.ingest.parse import parser_for
+from shopops.ingest.parse import fast_value, parser_for
 from shopops.ingest.readers import RawData, open_raw
 from shopops.ingest.sources import detect_source, get_source
 from shopops.ingest.sources.generic import GENERIC
@@ -155,12 +155,12 @@ def import_file(
         try:
             _run(wh, src, raw, staged, positions, ctx, summary)
         finally:
-            for name in ("__raw", "__parsed", "__status", "__quarantine"):
+            for name in ("__raw", "__fast", "__parsed", "__status", "__quarantine", "__bad_raw", *(f"__out_{t}_s" for t in TABLES)):
                 drop_temp(con, name)
+        if not summary.balanced:  # a bug, never bad input: the counts are built to add up; commit nothing
+            raise AssertionError(f"import counts do not add up: {summary}")
         _write_manifest(wh, summary, sha, started)
     summary.seconds = time.perf_counter() - started
-    if not summary.balanced:  # a bug, never bad input: the counts are built to add up
-        raise AssertionError(f"import counts do not add up: {summary}")
     return summary
 
 
@@ -183,88 +183,51 @@ def _run(
     staged_rows = int(staged.count().execute())
     summary.rows_read = staged_rows + len(raw.bad_rows)
 
-    # 2. parse
-    cols: dict[str, ir.Value] = {"_row": staged._row}
-    err_cols: list[tuple[str, str, str]] = []  # (field, header, error column)
-    for f in src.fields:
-        if f.name in positions:
-            text = staged[f"c{positions[f.name]}"]
-            value, err = parser_for(f.type, ctx.timezone)(text)
-            if f.not_null:
-                err = ibis.coalesce(
-                    err, ibis.ifelse(value.isnull(), ibis.literal("required value is empty"), ibis.null(dt.string))
-                )
-            cols[f.name] = value
-            cols[f"__err_{f.name}"] = err
-            cols[f"__txt_{f.name}"] = text
-            err_cols.append((f.name, raw.headers[positions[f.name]], f"__err_{f.name}"))
-        else:
-            value, _ = parser_for(f.type, ctx.timezone)(ibis.null(dt.string))
-            cols[f.name] = value
-    parsed = con.create_table("__parsed", staged.select(**cols), temp=True, overwrite=True)
+    # 2. parse, in two passes: plain casts for the common shapes first, then the full parser
+    # only for the rows where some cell needs it (see parse.fast_value)
+    present = [(f, positions[f.name]) for f in src.fields if f.name in positions]
+    parsed = _parse(con, src, staged, positions, ctx)
+    _quarantine_cells(con, parsed, staged, present, raw, ctx)
 
-    # quarantine: bad cells, then malformed rows
-    parts = [
-        parsed.filter(parsed[e].notnull()).select(
-            row=parsed._row, column=ibis.literal(header), value=parsed[f"__txt_{name}"], reason=parsed[e]
-        )
-        for name, header, e in err_cols
-    ]
-    quarantine = con.create_table(
-        "__quarantine",
-        ibis.union(*parts, distinct=False) if parts else _empty_quarantine(),
-        temp=True,
-        overwrite=True,
-    )
-    if raw.bad_rows:
-        bad = ibis.memtable(
-            {
-                "row": [b.row for b in raw.bad_rows],
-                "column": ["" for _ in raw.bad_rows],
-                "value": [b.text for b in raw.bad_rows],
-                "reason": [f"malformed row: {b.reason}; fix the row in the file" for b in raw.bad_rows],
-            },
-            schema=quarantine.schema(),
-        )
-        con.insert("__quarantine", bad)
-
-    good = parsed.filter(ibis.and_(*[parsed[e].isnull() for _, _, e in err_cols]) if err_cols else ibis.literal(True))
-    good = good.select(*[c for c in parsed.columns if not c.startswith("__")])
+    good = parsed.filter(~parsed["__bad"]).drop("__bad")
 
     # 3. derive
     outputs = dict(src.derive(good, ctx))
     extra_errors = outputs.pop("_errors", None)
     if extra_errors is not None:
         con.insert("__quarantine", extra_errors.select(row=extra_errors._row, column="column", value="value", reason="reason"))
-    rejected = con.table("__quarantine").select("row").distinct()
+        rejected = con.table("__quarantine").select("row").distinct()
+        outputs = {name: expr.filter(~expr._row.isin(rejected.row)) for name, expr in outputs.items()}
 
     # 4. classify and write each table
     status_parts: list[ir.Table] = []
     for table, expr in outputs.items():
-        expr = expr.filter(~expr._row.isin(rejected.row))
         counts, statuses, provided = _apply(wh, table, _conform(table, expr, summary.import_id))
         summary.tables[table] = counts
         status_parts.append(statuses)
         summary.fields += provided
 
-    # rows that yielded no record at all (every value empty) go to quarantine too
-    if status_parts:
-        con.create_table("__status", ibis.union(*status_parts, distinct=False), temp=True, overwrite=True)
-    else:
-        con.create_table("__status", ibis.memtable({"_row": [], "_status": []}, schema={"_row": "int64", "_status": "int64"}), temp=True, overwrite=True)
-    status = con.table("__status")
-    per_row = status.group_by("_row").agg(_status=status._status.max())
-    orphans = parsed.filter(~parsed._row.isin(per_row._row) & ~parsed._row.isin(rejected.row))
-    con.insert(
-        "__quarantine",
-        orphans.select(
-            row=orphans._row,
-            column=ibis.literal(""),
-            value=ibis.null(dt.string),
-            reason=ibis.literal("row carries no data for this source (all needed values empty)"),
-        ),
+    # 5. one status per file row; rows that yielded no record at all go to quarantine too
+    status = (
+        ibis.union(*status_parts, distinct=False)
+        if status_parts
+        else ibis.memtable({"_row": [], "_status": []}, schema={"_row": "int64", "_status": "int64"})
+    )
+    per_row = con.create_table(
+        "__status", status.group_by("_row").agg(_status=status._status.max()), temp=True, overwrite=True
     )
     q = con.table("__quarantine")
+    if int(per_row.count().execute()) + int(q.row.nunique().execute()) - len(raw.bad_rows) < staged_rows:
+        orphans = parsed.filter(~parsed._row.isin(per_row._row) & ~parsed._row.isin(q.row))
+        con.insert(
+            "__quarantine",
+            orphans.select(
+                row=orphans._row,
+                column=ibis.literal(""),
+                value=ibis.null(dt.string),
+                reason=ibis.literal("row carries no data for this source (all needed values empty)"),
+            ),
+        )
     summary.quarantined = int(q.row.nunique().execute())
     tallies = per_row.group_by("_status").agg(n=per_row.count()).execute()
     tally = {int(s): int(n) for s, n in zip(tallies["_status"], tallies["n"], strict=True)}
@@ -280,6 +243,88 @@ def _run(
             reason=q.reason,
         ).distinct(on=["row", "column"]),
     )
+
+
+def _parse(
+    con: ibis.BaseBackend, src: Source, staged: ir.Table, positions: dict[str, int], ctx: Context
+) -> ir.Table:
+    """Typed values of every field plus ``__bad`` (some cell of the row cannot be read)."""
+    fast_cols: dict[str, ir.Value] = {"_row": staged._row}
+    needs_full: list[ir.BooleanValue] = []
+    for f in src.fields:
+        if f.name not in positions:
+            fast_cols[f.name] = parser_for(f.type, ctx.timezone)(ibis.null(dt.string))[0]
+            continue
+        text = staged[f"c{positions[f.name]}"]
+        fast = fast_value(f.type, text)
+        if fast is None:  # no fast path for this type: the full parser runs on every row
+            value, err = _parse_field(f, text, ctx)
+            fast_cols[f.name] = value
+            needs_full.append(err.notnull())
+        else:
+            fast_cols[f.name] = fast
+            needs_full.append((fast.isnull() & text.notnull()) | (text.isnull() & ibis.literal(f.not_null)))
+    fast_cols["__slow"] = ibis.or_(*needs_full) if needs_full else ibis.literal(False)
+    first = con.create_table("__fast", staged.select(**fast_cols), temp=True, overwrite=True)
+    names = [f.name for f in src.fields]
+    if not int(first.filter(first["__slow"]).count().execute()):
+        return first.select("_row", *names, __bad=ibis.literal(False))
+    slow_raw = staged.filter(staged._row.isin(first.filter(first["__slow"])._row))
+    full_cols: dict[str, ir.Value] = {"_row": slow_raw._row}
+    errors: list[ir.BooleanValue] = []
+    for f in src.fields:
+        if f.name in positions:
+            value, err = _parse_field(f, slow_raw[f"c{positions[f.name]}"], ctx)
+            errors.append(err.notnull())
+        else:
+            value = parser_for(f.type, ctx.timezone)(ibis.null(dt.string))[0]
+        full_cols[f.name] = value
+    full_cols["__bad"] = ibis.or_(*errors) if errors else ibis.literal(False)
+    slow = slow_raw.select(**full_cols)
+    kept = first.filter(~first["__slow"]).select("_row", *names, __bad=ibis.literal(False))
+    slow = slow.select(*[slow[c].cast(t).name(c) for c, t in kept.schema().items()])
+    return con.create_table("__parsed", ibis.union(kept, slow, distinct=False), temp=True, overwrite=True)
+
+
+def _parse_field(f: Field, text: ir.StringValue, ctx: Context) -> tuple[ir.Value, ir.StringValue]:
+    value, err = parser_for(f.type, ctx.timezone)(text)
+    if f.not_null:
+        empty = ibis.ifelse(value.isnull(), ibis.literal("required value is empty"), ibis.null(dt.string))
+        err = ibis.coalesce(err, empty)
+    return value, err
+
+
+def _quarantine_cells(
+    con: ibis.BaseBackend,
+    parsed: ir.Table,
+    staged: ir.Table,
+    present: list[tuple[Field, int]],
+    raw: RawData,
+    ctx: Context,
+) -> None:
+    """Fill ``__quarantine`` with one entry per bad cell (flagged rows only) and per malformed row."""
+    quarantine = con.create_table("__quarantine", _empty_quarantine(), temp=True, overwrite=True)
+    flagged = parsed.filter(parsed["__bad"]).select("_row")
+    if int(flagged.count().execute()):
+        bad = con.create_table("__bad_raw", staged.filter(staged._row.isin(flagged._row)), temp=True, overwrite=True)
+        parts = []
+        for f, pos in present:
+            text = bad[f"c{pos}"]
+            _, err = _parse_field(f, text, ctx)
+            header = raw.headers[pos]
+            parts.append(bad.filter(err.notnull()).select(row=bad._row, column=ibis.literal(header), value=text, reason=err))
+        con.insert("__quarantine", ibis.union(*parts, distinct=False))
+    if raw.bad_rows:
+        malformed = ibis.memtable(
+            {
+                "row": [b.row for b in raw.bad_rows],
+                "column": ["" for _ in raw.bad_rows],
+                "value": [b.text for b in raw.bad_rows],
+                "reason": [f"malformed row: {b.reason}; fix the row in the file" for b in raw.bad_rows],
+            },
+            schema=quarantine.schema(),
+        )
+        con.insert("__quarantine", malformed)
 
 
 def _empty_quarantine() -> ir.Table:
@@ -312,17 +357,32 @@ def _conform(table: str, expr: ir.Table, import_id: int) -> ir.Table:
 
 
 def _apply(wh: Warehouse, table: str, records: ir.Table) -> tuple[TableCounts, ir.Table, list[str]]:
+    """Classify ``records`` against the warehouse and earlier rows of the file, write the winners.
+
+    The general path orders each key's records by file row (a window); it only runs when the
+    file repeats a key. Otherwise one hash join against the stored rows says it all, and a
+    first import into an empty table needs not even that.
+    """
     con = wh.con
     spec = TABLES[table]
     keys = list(spec.key)
+    names = spec.schema().names
     tmp = f"__out_{table}"
     records = con.create_table(tmp, records, temp=True, overwrite=True)
     provided = _provided(records, table)
-    win = ibis.window(group_by=[records[k] for k in keys], order_by=records._row)
-    seq = records.mutate(_prev=records._hash.lag().over(win), _next=records._row.lead().over(win))
+    repeats = records.group_by(keys).agg(_n=records.count()).filter(lambda t: t._n > 1)
     target = con.table(table)
-    old = target.select(*[target[k].name(f"__k_{k}") for k in keys], _old=target._hash)
-    joined = seq.left_join(old, [seq[k] == old[f"__k_{k}"] for k in keys])
+    stored = int(target.count().execute())
+    if int(repeats.count().execute()):
+        win = ibis.window(group_by=[records[k] for k in keys], order_by=records._row)
+        seq = records.mutate(_prev=records._hash.lag().over(win), _next=records._row.lead().over(win))
+    else:
+        seq = records.mutate(_prev=ibis.null(dt.int64), _next=ibis.null(dt.int64))
+    if stored:
+        old = target.select(*[target[k].name(f"__k_{k}") for k in keys], _old=target._hash)
+        joined = seq.left_join(old, [seq[k] == old[f"__k_{k}"] for k in keys])
+    else:
+        joined = seq.mutate(_old=ibis.null(dt.int64))
     classified = joined.mutate(
         _status=ibis.cases(
             (joined._prev.isnull() & joined._old.isnull(), LOADED),
@@ -335,7 +395,11 @@ def _apply(wh: Warehouse, table: str, records: ir.Table) -> tuple[TableCounts, i
     done = con.create_table(f"{tmp}_c", classified, temp=True, overwrite=True)
     try:
         winners = done.filter(done._next.isnull() & (done._old.isnull() | (done._old != done._hash)))
-        replace_rows(con, table, winners.select(*spec.schema().names), keys)
+        replacing = winners.filter(winners._old.notnull())
+        if int(replacing.count().execute()):
+            replace_rows(con, table, winners.select(*names), keys)
+        else:  # nothing stored under these keys: a plain insert
+            con.insert(table, winners.select(*names))
         tallies = done.group_by("_status").agg(n=done.count()).execute()
         tally = {int(s): int(n) for s, n in zip(tallies["_status"], tallies["n"], strict=True)}
         counts = TableCounts(tally.get(LOADED, 0), tally.get(UPDATED, 0), tally.get(UNCHANGED, 0))

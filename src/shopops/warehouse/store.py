@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from shopops.backends import connect_duckdb, replace_rows, transaction
+from shopops.backends.duckdb import persistent_tables
 from shopops.settings import Settings
 from shopops.warehouse.schema import TABLES
 
@@ -111,9 +112,12 @@ class Warehouse:
         return out
 
     def snapshot(self) -> dict[str, Any]:
-        """Every table's rows, sorted: for tests that check a warehouse did not change."""
+        """Every stored table's rows, sorted: for tests that check a warehouse did not change.
+
+        The session's temporary objects (staging tables, Ibis memtables) are not part of the warehouse.
+        """
         out: dict[str, Any] = {}
-        for name in self.con.list_tables():
+        for name in persistent_tables(self.con):
             frame = self.table(name).to_pandas()
             out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
         return out
