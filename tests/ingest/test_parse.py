@@ -82,7 +82,9 @@ def test_money_forms(con: Any) -> None:
             ("'0012", D("12.00")),
             ("1e3", D("1000.00")),
             (" \t12.3\u3000", D("12.30")),
-            ("12.345", D("12.35")),  # rounded to cents
+            ("12.345", D("12.35")),  # rounded to cents, half away from zero, in decimal
+            ("-12.345", D("-12.35")),
+            ("2.675", D("2.68")),  # 2.67 in binary floating point
             (".5", D("0.50")),
             ("1,234,567,890,123.45", D("1234567890123.45")),
             *EMPTY,
@@ -320,3 +322,32 @@ def test_no_parser_raises_and_every_cell_gets_a_value_or_a_reason(con: Any, type
             assert (value, error) == (None, None), text
         else:
             assert (value is None) != (error is None), (text, value, error)
+
+
+FAST_CASES: dict[str, list[str | None]] = {
+    "money": ["12", "-12.5", "1234567890123456.99", "12.345", "1,234.50", "¥12", " 12", "(3)", "", None],
+    "decimal": ["1.2345", "-0.5", "12345678901234.1234", "1.23456", "1e3", "x"],
+    "integer": ["12", "-3", "123456789012345678", "12.0", "1,200", "9223372036854775808"],
+    "timestamp": ["2020-02-01 08:05:07", "2020-02-30 00:00:00", "2020-02-01", "2020/2/1 8:05", "43862", "x"],
+    "date": ["2020-02-01", "2020-02-30", "2020/2/1", "43862", "2020-02-01 08:00:00"],
+    "text": ["A1", "a b", " A1", "A1 ", '="00123"', "'0012", "\u3000A1", "", None, "-"],
+}
+
+
+@pytest.mark.parametrize("type_name", sorted(FAST_CASES))
+def test_fast_path_agrees_with_the_full_parser(con: Any, type_name: str) -> None:
+    """Wherever the import's fast path gives a value, it is the full parser's value."""
+    texts = FAST_CASES[type_name]
+    t = ibis.memtable({"i": list(range(len(texts))), "s": texts}, schema={"i": "int64", "s": "string"})
+    fast = parse.fast_value(type_name, t.s)
+    assert fast is not None
+    full, _ = parse.parser_for(type_name, SHANGHAI)(t.s)
+    rows = con.to_pyarrow(t.select(t.i, t.s, fast=fast, full=full).order_by("i")).to_pylist()
+    disagree = [r for r in rows if r["fast"] is not None and r["fast"] != r["full"]]
+    assert disagree == []
+    assert any(r["fast"] is not None for r in rows)  # the common shapes do take the fast path
+
+
+def test_types_without_a_fast_path() -> None:
+    t = ibis.memtable({"s": ["1"]}, schema={"s": "string"})
+    assert parse.fast_value("percent", t.s) is None and parse.fast_value("timestamp_tz", t.s) is None

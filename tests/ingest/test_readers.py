@@ -533,10 +533,13 @@ def test_read_head(tmp_path: Path) -> None:
 
 
 def test_an_opened_file_that_is_never_read_holds_no_handle(tmp_path: Path) -> None:
-    path = tmp_path / "a.csv"
-    path.write_text("a,b\n1,2\n", encoding="utf-8")
-    raw = open_raw(path)
-    half = open_raw(path)
-    next(half.batches)
-    del raw, half
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text("a,b\n1,2\n", encoding="utf-8")
+    parquet_path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"a": [1, 2]}), parquet_path)
+    opened = [open_raw(csv_path), open_raw(parquet_path)]
+    half = [open_raw(csv_path), open_raw(parquet_path)]
+    for raw in half:
+        next(raw.batches)
+    del opened, half
     gc.collect()  # a leaked handle would raise ResourceWarning (an error under -W error)

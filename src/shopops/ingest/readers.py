@@ -446,7 +446,10 @@ def _sheet_rows(path: Path) -> list[list[Any]]:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        rows: list[list[Any]] = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        try:
+            rows: list[list[Any]] = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        finally:
+            book.close()
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise InputError(
             f"cannot read the workbook: {exc}", file=str(path), hint="open it in Excel and save it again"
@@ -495,29 +498,28 @@ def _excel_batches(rows: list[list[Any]], start: int, schema: pa.Schema) -> Iter
 
 def _open_parquet(path: Path) -> RawData:
     try:
-        pf = pq.ParquetFile(path)
+        names = [f.name for f in pq.read_schema(path)]
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read the Parquet file: {exc}", file=str(path), hint="write it again") from exc
-    raw = RawData(path, _dedupe([f.name for f in pf.schema_arrow]), iter(()), "parquet", None)
-    raw.batches = _parquet_batches(raw, pf)
+    raw = RawData(path, _dedupe(names), iter(()), "parquet", None)
+    raw.batches = _parquet_batches(raw)
     return raw
 
 
-def _parquet_batches(raw: RawData, pf: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
+def _parquet_batches(raw: RawData) -> Iterator[pa.RecordBatch]:
     schema = raw.schema()
     done = 0
     try:
-        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            numbers = pa.array(range(done + 1, done + 1 + batch.num_rows), pa.int64())
-            yield pa.RecordBatch.from_arrays([*(_to_text(c) for c in batch.columns), numbers], schema=schema)
-            done += batch.num_rows
+        with pq.ParquetFile(raw.path) as pf:
+            for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                numbers = pa.array(range(done + 1, done + 1 + batch.num_rows), pa.int64())
+                yield pa.RecordBatch.from_arrays([*(_to_text(c) for c in batch.columns), numbers], schema=schema)
+                done += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raw.failure = InputError(
             f"cannot read the Parquet file: {exc}", file=str(raw.path), row=done + 1, hint="write it again"
         )
         raise raw.failure from exc
-    finally:
-        pf.close()
 
 
 def _to_text(col: pa.Array) -> pa.Array:
