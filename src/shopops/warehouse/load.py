@@ -41,7 +41,6 @@ from shopops.warehouse.schema import TABLES
 from shopops.warehouse.store import Warehouse
 
 LOADED, UPDATED, UNCHANGED = 3, 2, 1
-_NULL_MARK = "\u2400"
 
 
 @dataclass
@@ -151,7 +150,13 @@ def import_file(
         imports = con.table("imports")
         summary.import_id = int(imports.import_id.max().fill_null(0).execute()) + 1
         batches = _counted(raw, progress)
-        staged = stage_arrow(con, "__raw", pa.RecordBatchReader.from_batches(raw.schema(), batches))
+        try:
+            staged = stage_arrow(con, "__raw", pa.RecordBatchReader.from_batches(raw.schema(), batches))
+        except Exception:
+            # the engine wraps a reader's error in its own; the reader kept ours (file, row, hint)
+            if raw.failure is not None:
+                raise raw.failure from None
+            raise
         try:
             _run(wh, src, raw, staged, positions, ctx, summary)
         finally:
@@ -320,11 +325,21 @@ def _quarantine_cells(
                 "row": [b.row for b in raw.bad_rows],
                 "column": ["" for _ in raw.bad_rows],
                 "value": [b.text for b in raw.bad_rows],
-                "reason": [f"malformed row: {b.reason}; fix the row in the file" for b in raw.bad_rows],
+                "reason": [_malformed_reason(b.reason, b.text) for b in raw.bad_rows],
             },
             schema=quarantine.schema(),
         )
         con.insert("__quarantine", malformed)
+
+
+def _malformed_reason(reason: str, text: str) -> str:
+    lines = text.count("\n") + 1 if text else 1
+    if lines > 1:
+        return (
+            f"malformed row: {reason}; it runs over {lines:,} lines or more, probably an unclosed quote (\") "
+            "that swallowed the lines after it: close the quote in the file and import it again"
+        )
+    return f"malformed row: {reason}; fix the row in the file"
 
 
 def _empty_quarantine() -> ir.Table:
@@ -345,11 +360,10 @@ def _conform(table: str, expr: ir.Table, import_id: int) -> ir.Table:
         if name in spec.key and typ.is_string():
             value = value.fill_null("")
         cols[name] = value
-    payload = [cols[n] for n in spec.payload]
-    if payload:
-        digest = ibis.literal("\x1f").join([v.cast("string").fill_null(_NULL_MARK) for v in payload]).hash()
-    else:  # every column is key (events): equal key means equal record
-        digest = ibis.literal(0, dt.int64)
+    # A struct of the typed values hashes without text conversion and tells NULL from ''. With no
+    # payload (events: every column is key) equal key means equal record.
+    payload = {n: cols[n] for n in spec.payload}
+    digest = ibis.struct(payload).hash() if payload else ibis.literal(0, dt.int64)
     cols["_import_id"] = ibis.literal(import_id, dt.int64)
     cols["_hash"] = digest
     cols["_row"] = expr._row
