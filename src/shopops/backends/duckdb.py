@@ -27,6 +27,9 @@ def connect_duckdb(path: Path | str, *, read_only: bool = False) -> ibis.BaseBac
         ) from exc
     # Timestamps are stored as the store's local wall time; the session zone must not shift them.
     _raw(con).execute("SET TimeZone = 'UTC'")
+    # Core code never prints (see shopops.console); DuckDB would draw its own progress bar on
+    # stdout for any query that runs over two seconds.
+    _raw(con).execute("SET enable_progress_bar = false")
     return con
 
 
