@@ -66,7 +66,71 @@ def sources() -> str:
     return "\n".join(lines)
 
 
-PAGES = {"data-model.md": data_model, "sources.md": sources}
+def metrics() -> str:
+    """The metric dictionary (zh and en) from ``shopops/metrics/catalogue.toml``."""
+    from shopops.metrics.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    lines = [
+        HEADER,
+        "# Metrics / 指标字典",
+        "",
+        "Every figure `shopops metrics` and the reports compute, from `src/shopops/metrics/catalogue.toml`.",
+        "Ratios are computed from summed parts, never averaged. Money is exact (`Decimal`, 2 places); ratios",
+        "are floats. Where a store's imports never supplied a field a metric needs, the figure is empty and",
+        "the result says which field is missing; money of stores in different currencies is never added up.",
+        "",
+        "本页由指标目录生成。比率一律由汇总后的分子、分母计算，不对比率求平均。金额为精确小数（两位），比率为浮点数。",
+        "店铺导入的数据缺少某指标所需字段时，该指标为空，并注明缺少的字段；不同币种的金额不相加。",
+        "",
+        "## Metrics / 指标",
+        "",
+        "| id | 中文 | English | unit | how |",
+        "|---|---|---|---|---|",
+    ]
+    for m in cat.metrics.values():
+        how = f"`{m.formula}`" if m.formula else f"{m.aggregation} of `{m.column}` on {m.fact}"
+        if m.where:
+            how += " where " + ", ".join(f"{k} = {v}" for k, v in m.where.items())
+        lines.append(f"| `{m.id}` | {m.zh} | {m.en} | {m.unit} | {how} |")
+    lines.append("")
+    for m in cat.metrics.values():
+        lines += [
+            f"### `{m.id}` — {m.zh} / {m.en}",
+            "",
+            f"- 定义：{m.definition_zh}",
+            f"- Definition: {m.definition_en}",
+        ]
+        needs = cat.needs(m.id)
+        if needs:
+            lines.append(f"- Needs / 所需字段: {', '.join(f'`{n}`' for n in needs)}")
+        lines.append(f"- Splits by / 可拆分维度: {', '.join(f'`{d}`' for d in cat.supported_dims(m.id))}")
+        lines.append(f"- Better when / 越…越好: {'higher 越高' if m.good == 'up' else 'lower 越低'}")
+        if m.notes:
+            lines.append(f"- Notes: {m.notes}")
+        for platform, text in m.platforms.items():
+            lines.append(f"- {platform}: {text}")
+        lines.append("")
+    lines += ["## Dimensions / 维度", "", "| id | 中文 | English | definition | 定义 |", "|---|---|---|---|---|"]
+    for d in cat.dimensions.values():
+        lines.append(f"| `{d.id}` | {d.zh} | {d.en} | {d.definition_en} | {d.definition_zh} |")
+    lines += ["", "## Grains / 粒度", "", "| id | 中文 | English | definition | 定义 |", "|---|---|---|---|---|"]
+    for g in cat.grains.values():
+        lines.append(f"| `{g.id}` | {g.zh} | {g.en} | {g.definition_en} | {g.definition_zh} |")
+    lines += [
+        "",
+        "## Comparisons / 对比",
+        "",
+        "| id | 中文 | English | definition | 定义 | grains |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in cat.compares.values():
+        lines.append(f"| `{c.id}` | {c.zh} | {c.en} | {c.definition_en} | {c.definition_zh} | {', '.join(c.grains)} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+PAGES = {"data-model.md": data_model, "sources.md": sources, "metrics.md": metrics}
 
 
 def write(folder: Path) -> list[Path]:

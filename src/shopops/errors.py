@@ -65,3 +65,8 @@ class NotAvailableError(ShopopsError):
     """A figure needs data the imported sources do not carry (e.g. buyer ids in a Tmall report)."""
 
     exit_code = 4
+
+
+class QueryError(ConfigError):
+    """A metric query names an unknown metric, dimension, grain, filter or comparison, or combines them
+    in a way the metric catalogue does not allow; the message lists the valid choices."""

@@ -10,6 +10,7 @@ import typer
 
 from shopops import __version__
 from shopops.cli import data as data_cmds
+from shopops.cli import metrics as metrics_cmds
 from shopops.cli import project as project_cmds
 from shopops.cli import sample as sample_cmds
 from shopops.cli.state import STATE
@@ -53,6 +54,7 @@ def root(
 project_cmds.register(app)
 data_cmds.register(app)
 sample_cmds.register(app)
+metrics_cmds.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,189 @@
+"""Facts: the row sets base metrics aggregate, built as Ibis expressions over the canonical tables.
+
+Every builder returns a table with ``store``, ``_day`` (the date that places a row in a
+period) and the columns of the tables it joins, named ``{table}__{column}`` (the catalogue
+writes them ``table.column``). Which tables a fact may join is declared in
+:data:`shopops.metrics.catalogue.FACTS`; a builder joins the optional ones only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from shopops.warehouse.schema import TABLES
+from shopops.warehouse.store import Warehouse
+
+
+@dataclass(frozen=True)
+class FactContext:
+    """What a builder needs to know about the query."""
+
+    wh: Warehouse
+    stores: tuple[str, ...]  # stores in scope
+    tables: frozenset[str] = frozenset()  # optional tables the query reads
+    columns: frozenset[str] = frozenset()  # "table.column" the query reads (others are not selected)
+    split_dims: frozenset[str] = frozenset()  # dimensions split by or filtered on
+    no_paid_at: tuple[str, ...] = field(default=())  # stores whose orders carry no payment time
+
+
+def col(table: str, column: str) -> str:
+    return f"{table}__{column}"
+
+
+def _prefixed(ctx: FactContext, table: str, *required: str) -> ir.Table:
+    """``table``'s rows of the stores in scope: the columns the query reads plus ``required``, prefixed."""
+    t = ctx.wh.table(table)
+    t = t.filter(t.store.isin(ctx.stores))
+    wanted = {"store", *required} | {c.split(".", 1)[1] for c in ctx.columns if c.startswith(f"{table}.")}
+    return t.select(*[t[c].name(col(table, c)) for c in TABLES[table].column_names if c in wanted])
+
+
+def _with_stores(t: ir.Table, ctx: FactContext) -> ir.Table:
+    if not any(c.startswith("stores.") and c != "stores.store" for c in ctx.columns):
+        return t.mutate(**{col("stores", "store"): t.store})
+    s = _prefixed(ctx, "stores")
+    return t.left_join(s, t.store == s[col("stores", "store")])
+
+
+def pay_time(o: ir.Table, ctx: FactContext) -> ir.TimestampValue:
+    """The payment time of an order; orders of a store whose sources have no payment time count as
+    paid when created (such exports list completed sales only, e.g. invoices)."""
+    paid = o[col("orders", "paid_at")]
+    if not ctx.no_paid_at:
+        return paid  # type: ignore[no-any-return]
+    return ibis.ifelse(o.store.isin(ctx.no_paid_at), o[col("orders", "created_at")], paid)  # type: ignore[no-any-return]
+
+
+def _orders(ctx: FactContext) -> ir.Table:
+    o = _prefixed(ctx, "orders", "order_id", "created_at", "paid_at")
+    return o.mutate(store=o[col("orders", "store")])
+
+
+def orders_fact(ctx: FactContext) -> ir.Table:
+    o = _orders(ctx)
+    return _with_stores(o.mutate(_day=o[col("orders", "created_at")].date()), ctx)
+
+
+def paid_orders_fact(ctx: FactContext) -> ir.Table:
+    o = _orders(ctx)
+    o = o.mutate(_pay=pay_time(o, ctx))
+    o = o.filter(o._pay.notnull())
+    return _with_stores(o.mutate(_day=o._pay.date()).drop("_pay"), ctx)
+
+
+def paid_items_fact(ctx: FactContext) -> ir.Table:
+    o = paid_orders_fact(ctx)
+    i = _prefixed(ctx, "order_items", "order_id", "sku", "amount")
+    per_order = ibis.window(group_by=[i[col("order_items", "store")], i[col("order_items", "order_id")]])
+    i = i.mutate(**{col("order_totals", "item_amount"): i[col("order_items", "amount")].sum().over(per_order)})
+    t = i.join(
+        o,
+        [
+            i[col("order_items", "store")] == o.store,
+            i[col("order_items", "order_id")] == o[col("orders", "order_id")],
+        ],
+    )
+    if "products" in ctx.tables:
+        p = _prefixed(ctx, "products", "sku")
+        t = t.left_join(
+            p,
+            [
+                t.store == p[col("products", "store")],
+                t[col("order_items", "sku")] == p[col("products", "sku")],
+            ],
+        ).select(t, *[p[c] for c in p.columns])
+    return t
+
+
+def traffic_fact(ctx: FactContext) -> ir.Table:
+    """traffic_daily at the level the query needs.
+
+    A report may hold all-channel rows (channel '' / device '') next to per-channel rows; adding
+    both would count visitors twice. Per store and day the coarsest rows that answer the query are
+    used: unsplit queries take the total row where there is one (else add up the split rows); a
+    split by channel takes per-channel rows, adding devices only when there is no per-channel
+    total, and falls back to the day's total row (shown as channel '') when the day has no
+    per-channel rows.
+    """
+    t = _prefixed(ctx, "traffic_daily", "date", "channel", "device")
+    t = t.mutate(store=t[col("traffic_daily", "store")], _day=t[col("traffic_daily", "date")])
+    has_c = t[col("traffic_daily", "channel")] != ""
+    has_d = t[col("traffic_daily", "device")] != ""
+    rank = _level_rank(has_c, "channel" in ctx.split_dims, 1) + _level_rank(has_d, "device" in ctx.split_dims, 2)
+    t = t.mutate(_level=rank)
+    t = t.mutate(_best=t._level.min().over(ibis.window(group_by=[t.store, t._day])))
+    t = t.filter(t._level == t._best).drop("_level", "_best")
+    return _with_stores(t, ctx)
+
+
+def _level_rank(split: ir.BooleanValue, needed: bool, weight: int) -> ir.IntegerValue:
+    """0 for the level asked for; a finer level next (it is added up); a coarser one last (fallback)."""
+    if needed:
+        return ibis.ifelse(split, 0, 4 * weight)  # type: ignore[no-any-return]
+    return ibis.ifelse(split, weight, 0)  # type: ignore[no-any-return]
+
+
+def ads_fact(ctx: FactContext) -> ir.Table:
+    t = _prefixed(ctx, "ad_spend", "date")
+    return _with_stores(t.mutate(store=t[col("ad_spend", "store")], _day=t[col("ad_spend", "date")]), ctx)
+
+
+def refunds_fact(ctx: FactContext) -> ir.Table:
+    t = _prefixed(ctx, "refunds", "refund_at")
+    t = t.filter(t[col("refunds", "refund_at")].notnull())
+    return _with_stores(t.mutate(store=t[col("refunds", "store")], _day=t[col("refunds", "refund_at")].date()), ctx)
+
+
+BUILDERS: dict[str, Callable[[FactContext], ir.Table]] = {
+    "orders": orders_fact,
+    "paid_orders": paid_orders_fact,
+    "paid_items": paid_items_fact,
+    "traffic": traffic_fact,
+    "ads": ads_fact,
+    "refunds": refunds_fact,
+}
+
+
+def add_buyer_type(t: ir.Table, ctx: FactContext) -> ir.Table:
+    """``buyer_type``: 'returning' when the order's buyer paid in the store in the 365 days before the
+    row's ``period_start`` ([start − 365 days, start)), else 'new' ('' without a buyer id)."""
+    o = _prefixed(ctx, "orders", "created_at", "paid_at", "buyer_id")
+    o = o.mutate(store=o[col("orders", "store")], _pay=pay_time(o, ctx))
+    hist = o.filter(o._pay.notnull() & o[col("orders", "buyer_id")].notnull()).select(
+        _h_store=o.store, _h_buyer=o[col("orders", "buyer_id")], _h_day=o._pay.date()
+    )
+    buyer = t[col("orders", "buyer_id")]
+    cur = t.filter(buyer.notnull()).select(_c_store=t.store, _c_buyer=buyer, _c_start=t.period_start).distinct()
+    seen = cur.join(
+        hist,
+        [
+            cur._c_store == hist._h_store,
+            cur._c_buyer == hist._h_buyer,
+            hist._h_day >= cur._c_start - ibis.interval(days=365),
+            hist._h_day < cur._c_start,
+        ],
+    )
+    returning = seen.select(seen._c_store, seen._c_buyer, seen._c_start).distinct().mutate(_returning=True)
+    joined = t.left_join(
+        returning,
+        [
+            t.store == returning._c_store,
+            buyer == returning._c_buyer,
+            t.period_start == returning._c_start,
+        ],
+    )
+    kind = ibis.cases(
+        (joined[col("orders", "buyer_id")].isnull(), ibis.literal("")),
+        (joined._returning.notnull(), ibis.literal("returning")),
+        else_=ibis.literal("new"),
+    )
+    return joined.select(*[joined[c] for c in t.columns], buyer_type=kind)
+
+
+def optional_tables(fact: str, columns: Iterable[str]) -> frozenset[str]:
+    """The optional tables (``products``) a set of ``table.column`` references needs joined."""
+    return frozenset(c.split(".", 1)[0] for c in columns if fact == "paid_items" and c.startswith("products."))
