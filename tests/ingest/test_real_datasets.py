@@ -76,7 +76,7 @@ def test_tmall_report_counts_match_source(tmall: Imported) -> None:
     assert one(p, "SELECT count(paid_at) FROM orders") == (24_087,)
     assert one(p, "SELECT count(*) FROM orders WHERE refund_amount > 0") == (5_646,)
     groups = dict(rows(p, "SELECT status_group, count(*) FROM orders GROUP BY 1"))
-    assert groups == {"paid": 18_955, "refunded": 5_132, "unpaid": 3_923}
+    assert groups == {"paid": 18_955, "refunded": 5_132, "pending": 3_923}
     top = rows(p, "SELECT province, count(*) AS n FROM orders GROUP BY 1 ORDER BY n DESC, province LIMIT 3")
     assert top == [("上海", 3_353), ("广东省", 2_463), ("江苏省", 2_126)]
     day = rows(p, "SELECT CAST(created_at AS DATE) AS d, count(*) AS n FROM orders GROUP BY 1 ORDER BY n DESC LIMIT 1")

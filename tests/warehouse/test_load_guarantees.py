@@ -43,11 +43,13 @@ from builders import (
     order,
     render_rows,
     tmall_report_csv,
+    write_csv,
 )
 from shopops.backends import connect_duckdb
 from shopops.errors import ConfigError, FormatError, InputError
 from shopops.project import Project
 from shopops.warehouse.load import ImportSummary
+from shopops.warehouse.schema import TABLES
 
 Snapshot = dict[str, pd.DataFrame]
 NewProject = Callable[[], AbstractContextManager[Project]]
@@ -106,7 +108,7 @@ class Stored:
 
 def expected(o: Order, *, total: Decimal | None = None, province: str | None = None) -> Stored:
     paid_net = money(o.paid)
-    group = "unpaid" if not o.is_paid else ("refunded" if o.refund_amount > 0 and paid_net == 0 else "paid")
+    group = "pending" if not o.is_paid else ("refunded" if o.refund_amount > 0 and paid_net == 0 else "paid")
     return Stored(
         total if total is not None else o.total_amount,
         o.gross_paid,
@@ -298,6 +300,51 @@ def test_malformed_rows_across_read_blocks_keep_exact_row_numbers(
     stored = stored_orders(project)
     assert set(stored) == {str(i) for i in range(1, 1_501)} - {str(i) for i in short | bad_money}
     assert all(stored[k].total == Decimal(k) for k in stored)
+
+
+CANONICAL_GROUPS = ("pending", "paid", "shipped", "completed", "cancelled", "refunded")
+
+
+def test_status_groups_are_the_ones_the_schema_declares(project: Project, tmp_path: Path) -> None:
+    declared = TABLES["orders"].column("status_group").en
+    assert all(group in declared for group in CANONICAL_GROUPS), declared
+    report = tmall_report_csv(
+        tmp_path / "report.csv",
+        [order(1), order(2, "5.00", paid_at=None), order(3, "5.00", refund="5.00"), order(4, "5.00", refund="1.00")],
+    )
+    import_one(project, report)
+    generic = write_csv(
+        tmp_path / "orders.csv",
+        ["订单编号", "订单状态", "下单时间", "付款时间", "总金额"],
+        [
+            ["g1", "等待买家付款", "2020-02-01 10:00:00", "", "1"],
+            ["g2", "交易关闭", "2020-02-01 10:00:00", "", "1"],
+            ["g3", "交易关闭", "2020-02-01 10:00:00", "2020-02-01 10:01:00", "1"],
+            ["g4", "交易成功", "2020-02-01 10:00:00", "2020-02-01 10:01:00", "1"],
+            ["g5", "卖家已发货，等待买家确认", "2020-02-01 10:00:00", "2020-02-01 10:01:00", "1"],
+            ["g6", "pending", "2020-02-01 10:00:00", "", "1"],
+            ["g7", "", "2020-02-01 10:00:00", "", "1"],
+            ["g8", "", "2020-02-01 10:00:00", "2020-02-01 10:01:00", "1"],
+            ["g9", "买家已付款，等待卖家发货", "2020-02-01 10:00:00", "2020-02-01 10:01:00", "1"],
+        ],
+    )
+    assert import_one(project, generic, store="jd", kind="orders").source == "generic"
+    groups = dict(rows(project, "SELECT order_id, status_group FROM orders"))
+    assert groups == {
+        "1": "paid",
+        "2": "pending",
+        "3": "refunded",
+        "4": "paid",
+        "g1": "pending",
+        "g2": "cancelled",
+        "g3": "refunded",
+        "g4": "completed",
+        "g5": "shipped",
+        "g6": "pending",
+        "g7": "pending",
+        "g8": "paid",
+        "g9": "paid",
+    }
 
 
 # --------------------------------------------------------------------------- fatal problems

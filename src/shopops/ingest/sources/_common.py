@@ -8,14 +8,15 @@ import ibis.expr.types as ir
 
 from shopops.ingest.parse import MONEY_TYPE
 
-# Platform status texts -> normalised status group (unpaid, paid, shipped, completed, cancelled, refunded).
+# Platform status texts -> normalised status group, as declared in warehouse/schema.py
+# (pending, paid, shipped, completed, cancelled, refunded).
 STATUS_GROUPS: dict[str, str] = {
-    "等待买家付款": "unpaid",
-    "等待付款": "unpaid",
-    "待付款": "unpaid",
-    "pending": "unpaid",
-    "authorized": "unpaid",
-    "unpaid": "unpaid",
+    "等待买家付款": "pending",
+    "等待付款": "pending",
+    "待付款": "pending",
+    "pending": "pending",
+    "authorized": "pending",
+    "unpaid": "pending",
     "买家已付款，等待卖家发货": "paid",
     "买家已付款,等待卖家发货": "paid",
     "等待卖家发货": "paid",
@@ -95,11 +96,11 @@ def status_group(status: ir.StringValue, paid_at: ir.TimestampValue, refund: ir.
     group = lookup(status, STATUS_GROUPS)
     paid = paid_at.notnull()
     fully_refunded = refund.fill_null(0) > 0 if refund is not None else ibis.literal(False)
-    fallback = ibis.ifelse(paid, ibis.literal("paid"), ibis.literal("unpaid"))
+    fallback = ibis.ifelse(paid, ibis.literal("paid"), ibis.literal("pending"))
     group = group.fill_null(fallback)
     return ibis.cases(
         ((group == "cancelled") & paid, ibis.literal("refunded")),
-        ((group == "unpaid") & paid, ibis.literal("paid")),
+        ((group == "pending") & paid, ibis.literal("paid")),
         ((group == "paid") & fully_refunded & status.isnull(), ibis.literal("refunded")),
         else_=group,
     )

@@ -29,7 +29,7 @@ def _report(t: ir.Table, ctx: Context) -> Mapping[str, ir.Table]:
         store=ibis.literal(ctx.store),
         order_id=t.order_id,
         status_group=ibis.cases(
-            (~paid, ibis.literal("unpaid")),
+            (~paid, ibis.literal("pending")),
             ((refund > 0) & (money0(t.actual_paid) == 0), ibis.literal("refunded")),
             else_=ibis.literal("paid"),
         ),
