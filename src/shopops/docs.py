@@ -68,7 +68,7 @@ def sources() -> str:
 
 def metrics() -> str:
     """The metric dictionary (zh and en) from ``shopops/metrics/catalogue.toml``."""
-    from shopops.metrics.catalogue import load_catalogue
+    from shopops.metrics.catalogue import FACTS, load_catalogue
 
     cat = load_catalogue()
     lines = [
@@ -114,6 +114,10 @@ def metrics() -> str:
     lines += ["## Dimensions / 维度", "", "| id | 中文 | English | definition | 定义 |", "|---|---|---|---|---|"]
     for d in cat.dimensions.values():
         lines.append(f"| `{d.id}` | {d.zh} | {d.en} | {d.definition_en} | {d.definition_zh} |")
+    lines += ["", "## Facts / 事实", "", "What base metrics aggregate, and the date that places a row in a period.", ""]
+    lines += ["| fact | tables | dated by |", "|---|---|---|"]
+    for fact, (tables, when) in FACTS.items():
+        lines.append(f"| `{fact}` | {', '.join(f'`{t}`' for t in tables)} | `{when}` |")
     lines += ["", "## Grains / 粒度", "", "| id | 中文 | English | definition | 定义 |", "|---|---|---|---|---|"]
     for g in cat.grains.values():
         lines.append(f"| `{g.id}` | {g.zh} | {g.en} | {g.definition_en} | {g.definition_zh} |")

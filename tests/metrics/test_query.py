@@ -59,6 +59,12 @@ S_ITEMS = [
     (5, "B", 1, "45.25"),
     (6, "C", 1, "12.00"),
 ]
+# Refunds report: when the money went back (order 3's refund a day later, order 5's after the range).
+S_REFUNDS = [
+    ("r1", 3, "2026-01-07 10:00:00", "10.00"),
+    ("r2", 4, "2026-01-12 08:00:00", "5.00"),
+    ("r3", 5, "2026-01-20 10:00:00", "45.25"),
+]
 # Store g (Shopify, GBP): no buyer ids, no traffic.
 G_ORDERS = [
     ("g1", "2026-01-05 12:00:00", "2026-01-05 12:00:00", "9.99", "9.99"),
@@ -78,6 +84,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     import_csv(p, folder, "a.csv", "s", "ads", ADS, S_ADS)
     import_csv(p, folder, "p.csv", "s", "products", PRODUCTS, S_PRODUCTS)
     import_csv(p, folder, "i.csv", "s", "items", ITEMS, S_ITEMS)
+    import_csv(p, folder, "r.csv", "s", "refunds", "refund_id,order_id,refund_at,amount", S_REFUNDS)
     import_csv(p, folder, "g.csv", "g", "orders", "order_id,created_at,paid_at,total_amount,paid_amount", G_ORDERS)
     yield p
     p.close()
@@ -94,6 +101,7 @@ def col(frame: pd.DataFrame, name: str) -> list[object]:
 
 def test_sales_by_hand(shop: Project) -> None:
     ids = ["gmv", "orders", "paid_amount", "refund_amount", "net_sales", "paid_orders", "units", "avg_order_value"]
+    ids += ["refund_amount_by_refund_time"]
     df = weekly(shop, ids)
     assert col(df, "period_start") == [W2, W3]
     assert list(df["period"]) == ["2026-W02", "2026-W03"]
@@ -105,6 +113,7 @@ def test_sales_by_hand(shop: Project) -> None:
     assert col(df, "paid_orders") == [2, 3]
     assert col(df, "units") == [3, 5]
     assert col(df, "avg_order_value") == [65.25, 25.75]
+    assert col(df, "refund_amount_by_refund_time") == [D("10.00"), D("5.00")]  # order 5's refund came on Jan 20
     assert all(isinstance(v, Decimal) for v in df["paid_amount"])
     assert df.attrs["notes"] == []
 
@@ -227,6 +236,11 @@ def test_stores_side_by_side_and_honest_gaps(shop: Project) -> None:
     notes = df.attrs["notes"]
     assert "buyers: not available from the sources of store g (orders.buyer_id missing)" in notes
     assert "uv: not available from the sources of store g (traffic_daily.uv missing)" in notes
+    by_time = query(shop, ["refund_amount_by_refund_time"], start=W2, end=date(2026, 1, 31), by=["store"])
+    assert dict(zip(by_time["store"], col(by_time, "refund_amount_by_refund_time"), strict=True)) == {
+        "s": D("60.25"),
+        "g": None,  # g imported no refunds report
+    }
 
 
 def test_money_of_different_currencies_is_not_added(shop: Project) -> None:
@@ -252,6 +266,7 @@ def test_a_metric_no_store_can_give_is_an_error(shop: Project) -> None:
         ({"metrics": "paid_amont"}, "unknown metric 'paid_amont'; valid metrics: gmv, paid_amount"),
         ({"by": "colour"}, "unknown dimension 'colour'; valid dimensions: store, platform"),
         ({"by": "category"}, "metric paid_amount cannot be split or filtered by category; it supports: store"),
+        ({"by": "category"}, "metrics that split by category: item_amount, item_units"),
         ({"where": {"buyer_type": "old"}}, "invalid filter buyer_type=old; valid values: new, returning"),
         ({"where": {"platform": "ebay"}}, "valid values: tmall, taobao"),
         ({"grain": "fortnight"}, "unknown grain 'fortnight'; valid grains: total, day, week"),

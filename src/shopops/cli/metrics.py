@@ -151,6 +151,7 @@ def _print_table(frame: pd.DataFrame, cat: Catalogue, language: str) -> None:
     if not len(frame):
         out.out.print("no rows")
         return
+    frame = frame.drop(columns=["period_start"])  # the period label says it
     table = Table(*[_header(str(c), cat, language) for c in frame.columns])
     for row in frame.itertuples(index=False):
         table.add_row(*[_cell(str(c), v, cat) for c, v in zip(frame.columns, row, strict=True)])

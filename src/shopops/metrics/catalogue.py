@@ -39,6 +39,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "ads": (("ad_spend", "stores"), "ad_spend.date"),
     "refunds": (("refunds", "stores"), "refunds.refund_at"),
 }
+#: Fields a fact needs beyond its metrics' columns (payment times fall back to order times, so none there).
+FACT_NEEDS: dict[str, tuple[str, ...]] = {"refunds": ("refunds.refund_at",)}
 #: Columns computed by a fact builder rather than read from a table.
 COMPUTED_COLUMNS: dict[str, tuple[str, ...]] = {"order_totals": ("item_amount",)}
 COMPUTED_DIMS = ("@buyer_type",)
@@ -174,7 +176,7 @@ class Catalogue:
         out: dict[str, None] = {}
         for b in self.base_metrics(metric_id):
             m = self.metrics[b]
-            for col in m.columns:
+            for col in (*m.columns, *FACT_NEEDS.get(m.fact or "", ())):
                 table = col.split(".", 1)[0]
                 if table in TABLES and table != "stores":
                     out[col] = None

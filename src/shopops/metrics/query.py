@@ -103,9 +103,10 @@ class MetricQuery:
             supported = cat.supported_dims(m)
             for d in (*self.by, *self.where):
                 if d not in supported:
+                    able = [k for k in cat.metrics if d in cat.supported_dims(k)]
                     raise QueryError(
                         f"metric {m} cannot be split or filtered by {d}; it supports: {', '.join(supported)}",
-                        hint="drop that dimension, or query the metric separately",
+                        hint=f"metrics that split by {d}: {', '.join(able)}",
                     )
         for d, values in self.where.items():
             allowed = cat.dimensions[d].values
@@ -120,6 +121,14 @@ class MetricQuery:
                     f"--compare {self.compare} does not fit grain {self.grain}; it works with grains: {', '.join(grains)}",
                     hint="for weeks use wow or yoy_weekday; for months mom or yoy",
                 )
+
+    def run(self, wh: Warehouse) -> pd.DataFrame:
+        """Execute against ``wh``; see :func:`run`."""
+        return run(wh, self)
+
+    def explain(self, wh: Warehouse) -> str:
+        """The SQL :meth:`run` executes on ``wh``."""
+        return sql(wh, build(wh, self).expr)
 
     def shifted(self) -> MetricQuery:
         """The same query for the comparison period (no comparison of its own)."""
