@@ -255,6 +255,31 @@ def test_money_of_different_currencies_is_not_added(shop: Project) -> None:
     }
 
 
+def test_orders_without_a_payment_time_count_as_paid_when_created(project_factory: Callable[[str], Project]) -> None:
+    p = project_factory("invoices")
+    rows = [
+        {
+            "order_id": "1",
+            "created_at": pd.Timestamp("2026-01-05 10:00"),
+            "total_amount": D("3.00"),
+            "paid_amount": D("3.00"),
+        },
+        {
+            "order_id": "2",
+            "created_at": pd.Timestamp("2026-01-06 10:00"),
+            "total_amount": D("4.00"),
+            "paid_amount": D("4.00"),
+        },
+    ]
+    load_rows(p.warehouse, "orders", "uk", rows, ("order_id", "created_at", "total_amount", "paid_amount"))
+    df = query(p, ["paid_amount", "paid_orders"], start=W2, end=W2 + timedelta(days=1), grain="day")
+    assert col(df, "paid_amount") == [D("3.00"), D("4.00")]
+    assert df.attrs["notes"] == [
+        "paid_amount, paid_orders: the orders of store uk carry no payment time (orders.paid_at);"
+        " each counts as paid when it was created"
+    ]
+
+
 def test_a_metric_no_store_can_give_is_an_error(shop: Project) -> None:
     with pytest.raises(NotAvailableError, match=r"orders.buyer_id"):
         query(shop, "buyers", start=W2, end=W3, where={"store": "g"})

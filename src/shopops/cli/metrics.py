@@ -168,10 +168,12 @@ def _header(column: str, cat: Catalogue, language: str) -> str:
         return (d.zh if language == "zh" else d.en) if d else column
     name = m.zh if language == "zh" else m.en
     suffix = column[len(base) :]
-    return {"": name, "_prev": f"{name} prev", "_change": f"{name} Δ", "_change_pct": f"{name} Δ%"}[suffix]
+    # comparison columns follow their metric, so short headers keep the table narrow
+    return {"": name, "_prev": "prev", "_change": "Δ", "_change_pct": "Δ%"}[suffix]
 
 
 def _cell(column: str, value: object, cat: Catalogue) -> str:
+    """Operators' formats: 1,234.50 for money, 2.85% for rates, +0.33 pp for a rate's change."""
     from shopops.metrics.query import _metric_of
 
     plain = _plain(value)
@@ -180,14 +182,17 @@ def _cell(column: str, value: object, cat: Catalogue) -> str:
     m = cat.metrics.get(_metric_of(column))
     if m is None or isinstance(plain, str):
         return str(plain)
-    if column.endswith("_change_pct") or m.unit == "ratio":
-        pct = float(plain) * 100  # type: ignore[arg-type]
-        return f"{pct:+.2f}%" if column.endswith("_change_pct") else f"{pct:.2f}%"
+    number = float(plain)  # type: ignore[arg-type]
+    if column.endswith("_change_pct"):
+        return f"{number * 100:+.2f}%"
+    sign = "+" if column.endswith("_change") else ""
+    if m.unit == "ratio":
+        return f"{number * 100:+.2f} pp" if sign else f"{number * 100:.2f}%"
     if m.unit == "count":
-        return f"{int(plain):,}"  # type: ignore[call-overload]
+        return f"{int(number):{sign},}"
     if m.unit == "money":
-        return f"{Decimal(str(value)):,.2f}"
-    return f"{float(plain):,.2f}" if m.unit == "money_per" else f"{float(plain):,.4f}"  # type: ignore[arg-type]
+        return f"{Decimal(str(value)):{sign},.2f}"
+    return f"{number:{sign},.2f}" if m.unit == "money_per" else f"{number:{sign},.4f}"
 
 
 def _print_catalogue(cat: Catalogue) -> None:

@@ -444,6 +444,13 @@ def _notes(q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
         for store, missing in scope.lacking(cat.needs(m)).items():
             where = "this store's sources" if single else f"the sources of store {store}"
             notes.append(f"{m}: not available from {where} ({', '.join(missing)} missing)")
+    paid = [m for m in q.metrics if {"paid_orders", "paid_items"} & set(cat.facts_of(m))]
+    for s in scope.stores:
+        if paid and "orders.created_at" in scope.fields[s.name] and "orders.paid_at" not in scope.fields[s.name]:
+            notes.append(
+                f"{', '.join(paid)}: the orders of store {s.name} carry no payment time (orders.paid_at);"
+                " each counts as paid when it was created"
+            )
     money = [m for m in q.metrics if cat.is_money(m)]
     mixed = _mixed_currency_stores(scope, _store_dims(q, cat))
     if money and mixed:
