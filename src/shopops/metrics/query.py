@@ -34,10 +34,11 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.errors import NotAvailableError, QueryError
-from shopops.metrics import calendar
+from shopops.errors import QueryError
+from shopops.metrics import calendar, gaps
 from shopops.metrics.catalogue import Catalogue, Metric, load_catalogue, names
 from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, optional_tables
+from shopops.metrics.gaps import Scope, mixed_currency_stores, store_attr, store_dims
 from shopops.settings import StoreConfig
 from shopops.warehouse.store import Warehouse
 
@@ -167,51 +168,6 @@ def _one_of(what: str, given: Sequence[str], known: Mapping[str, Any], empty: st
             raise QueryError(f"unknown {what} {name!r}; valid {what}s: {', '.join(known)}")
 
 
-# ---------------------------------------------------------------- scope: stores and what they supplied
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The stores a query covers (after store-level filters, with at least one import) and their fields."""
-
-    stores: tuple[StoreConfig, ...]
-    fields: Mapping[str, frozenset[str]]
-    named: tuple[str, ...]  # stores matching the filters, imported or not
-
-    @classmethod
-    def of(cls, wh: Warehouse, q: MetricQuery, cat: Catalogue) -> Scope:
-        settings = wh.settings
-        for name in q.where.get("store", ()):
-            settings.store(name)  # unknown store: ConfigError listing the stores
-        matching = tuple(
-            s
-            for s in settings.stores
-            if all(_attr(s, d) in v for d, v in q.where.items() if cat.dimensions[d].store_level)
-        )
-        fields: dict[str, frozenset[str]] = {}
-        for s in matching:
-            got = wh.fields_available(s.name)
-            fields[s.name] = frozenset(f"{t}.{c}" for t, cols in got.items() for c in cols)
-        active = tuple(s for s in matching if fields[s.name])
-        return cls(stores=active, fields=fields, named=tuple(s.name for s in matching))
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.stores)
-
-    def lacking(self, needs: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """store -> the needed fields its imports never supplied (stores lacking nothing left out)."""
-        out = {}
-        for s in self.stores:
-            missing = tuple(n for n in needs if n not in self.fields[s.name])
-            if missing:
-                out[s.name] = missing
-        return out
-
-
-def _attr(store: StoreConfig, dim: str) -> str:
-    return {"store": store.name, "platform": store.platform, "currency": store.currency}[dim]
-
-
 # ---------------------------------------------------------------- building the expression
 
 
@@ -229,29 +185,26 @@ def build(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> Plan:
     """The Ibis expression for ``q`` (with the comparison joined when ``q.compare`` is set)."""
     cat = cat or load_catalogue()
     scope = Scope.of(wh, q, cat)
-    notes = _notes(q, cat, scope)
-    _refuse_when_nothing(q, cat, scope)
+    notes = gaps.notes(q, cat, scope)
+    gaps.refuse_when_nothing(q, cat, scope)
     expr = _period_table(wh, q, cat, scope)
     if q.compare:
         from shopops.metrics.compare import join_previous
 
         previous = _period_table(wh, q.shifted(), cat, scope)
         expr = join_previous(expr, previous, q, cat)
-    notes += _history_notes(wh, q, cat, scope)
+    notes += gaps.history_notes(wh, q, cat, scope)
     return Plan(query=q, expr=expr, notes=notes, stores=scope.names())
 
 
 def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Table:
     needed = cat.dependency_order(q.metrics)
     bases = [m for m in needed if cat.metrics[m].is_base]
-    parts = [
-        _aggregate_fact(wh, q, cat, scope, fact, [b for b in bases if cat.metrics[b].fact == fact])
-        for fact in _facts(cat, bases)
-    ]
+    facts = _facts(cat, bases)
+    parts = [_aggregate_fact(wh, q, cat, scope, f, [b for b in bases if cat.metrics[b].fact == f]) for f in facts]
     keys = [KEY, *q.by]
     stacked = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     # one row per key: each fact contributes at most one non-null value per metric
-    facts = _facts(cat, bases)
     t = stacked.group_by(keys).aggregate(**{c: stacked[c].max() for c in [*bases, *[f"_rows_{f}" for f in facts]]})
     t = _densify(wh, t, q, cat, scope)
     # 0 where the fact has no rows for the key; an aggregate that is NULL over existing rows stays NULL
@@ -260,7 +213,7 @@ def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -
     for m in needed:
         metric = cat.metrics[m]
         if not metric.is_base:
-            t = t.mutate(**{m: _derived(t, metric, cat)})
+            t = t.mutate(**{m: _derived(t, metric)})
     return t.select(KEY, *q.by, *q.metrics).order_by([KEY, *q.by])
 
 
@@ -366,7 +319,7 @@ def evaluate(tree: ast.expr, lookup: Callable[[str], ir.Value]) -> ir.Value:
     return lookup(name)
 
 
-def _derived(t: ir.Table, m: Metric, cat: Catalogue) -> ir.Value:
+def _derived(t: ir.Table, m: Metric) -> ir.Value:
     value = evaluate(m.formula_tree, lambda name: t[name])
     return value.cast(_type(m))
 
@@ -376,10 +329,6 @@ def _zero_filled(t: ir.Table, base: str, m: Metric) -> ir.Value:
     return ibis.ifelse(t[f"_rows_{m.fact}"].isnull(), zero, t[base])
 
 
-def _store_dims(q: MetricQuery, cat: Catalogue) -> list[str]:
-    return [d for d in q.by if cat.dimensions[d].store_level]
-
-
 def _bad_rows(t: ir.Table, stores: Iterable[StoreConfig], dims: Sequence[str]) -> ir.BooleanValue:
     """True on rows whose slice includes any of ``stores`` (judged by the store-level dimensions)."""
     stores = list(stores)
@@ -387,30 +336,23 @@ def _bad_rows(t: ir.Table, stores: Iterable[StoreConfig], dims: Sequence[str]) -
         return ibis.literal(False)
     if not dims:
         return ibis.literal(True)
-    return ibis.or_(*[ibis.and_(*[t[d] == _attr(s, d) for d in dims]) for s in stores])
+    return ibis.or_(*[ibis.and_(*[t[d] == store_attr(s, d) for d in dims]) for s in stores])
 
 
 def _masked(t: ir.Table, base: str, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Value:
-    dims = _store_dims(q, cat)
+    dims = store_dims(q, cat)
     lacking = scope.lacking(cat.needs(base))
     bad = [s for s in scope.stores if s.name in lacking]
     if cat.metrics[base].unit == "money":
-        bad += [s for s in _mixed_currency_stores(scope, dims) if s not in bad]
+        bad += [s for s in mixed_currency_stores(scope, dims) if s not in bad]
     if not bad:
         return t[base]
     return ibis.ifelse(_bad_rows(t, bad, dims), ibis.null(_type(cat.metrics[base])), t[base])
 
 
-def _mixed_currency_stores(scope: Scope, dims: Sequence[str]) -> list[StoreConfig]:
-    groups: dict[tuple[str, ...], list[StoreConfig]] = {}
-    for s in scope.stores:
-        groups.setdefault(tuple(_attr(s, d) for d in dims), []).append(s)
-    return [s for members in groups.values() if len({m.currency for m in members}) > 1 for s in members]
-
-
 def _densify(wh: Warehouse, t: ir.Table, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Table:
     """Every period (× store-level dimension values) when only store-level dimensions split the result."""
-    dims = _store_dims(q, cat)
+    dims = store_dims(q, cat)
     if len(dims) != len(q.by) or not scope.stores:
         return t
     spine = period_spine(q, wh.settings.fiscal_year_start_month)
@@ -430,83 +372,6 @@ def period_spine(q: MetricQuery, fiscal: int) -> ir.Table:
     return t.select(calendar.period_start_expr(day, q.grain, fiscal_start=fiscal, start=q.start).name(KEY)).distinct()
 
 
-# ---------------------------------------------------------------- honest-gap notes
-
-
-def _notes(q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
-    notes: list[str] = []
-    if not scope.stores:
-        which = ", ".join(scope.named) or "none configured"
-        notes.append(f"no data imported for the stores in scope ({which}): every figure is empty")
-        return notes
-    single = len(scope.stores) == 1
-    for m in q.metrics:
-        for store, missing in scope.lacking(cat.needs(m)).items():
-            where = "this store's sources" if single else f"the sources of store {store}"
-            notes.append(f"{m}: not available from {where} ({', '.join(missing)} missing)")
-    paid = [m for m in q.metrics if {"paid_orders", "paid_items"} & set(cat.facts_of(m))]
-    for s in scope.stores:
-        if paid and "orders.created_at" in scope.fields[s.name] and "orders.paid_at" not in scope.fields[s.name]:
-            notes.append(
-                f"{', '.join(paid)}: the orders of store {s.name} carry no payment time (orders.paid_at);"
-                " each counts as paid when it was created"
-            )
-    money = [m for m in q.metrics if cat.is_money(m)]
-    mixed = _mixed_currency_stores(scope, _store_dims(q, cat))
-    if money and mixed:
-        currencies = ", ".join(sorted({s.currency for s in mixed}))
-        notes.append(
-            f"{', '.join(money)}: stores in different currencies ({currencies}) are not added up;"
-            " split with --by store or --by currency"
-        )
-    for d in q.by:
-        dim = cat.dimensions[d]
-        if dim.store_level:
-            continue
-        for fact in {f for m in q.metrics for f in cat.facts_of(m)}:
-            cols = [c for c in dim.sources[fact] if not c.startswith("@")] or list(dim.needs)
-            for s in scope.stores:
-                if cols and not any(c in scope.fields[s.name] for c in cols):
-                    notes.append(f"{d}: {' / '.join(cols)} not in the sources of store {s.name}; its rows show ''")
-    return list(dict.fromkeys(notes))
-
-
-def _history_notes(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
-    """Returning buyers need a year of history before the range; say when the imports start later."""
-    uses = "buyer_type" in q.by or "buyer_type" in q.where
-    uses = uses or any("buyer_type" in cat.metrics[b].where for m in q.metrics for b in cat.base_metrics(m))
-    stores = [s.name for s in scope.stores if "orders.buyer_id" in scope.fields[s.name]]
-    if not uses or not stores:
-        return []
-    o = wh.table("orders")
-    o = o.filter(o.store.isin(stores))
-    first = o.group_by("store").aggregate(first=o.created_at.min()).execute()
-    needed = calendar.shift(q.start, days=-365)
-    notes = []
-    for row in first.itertuples(index=False):
-        day = pd.Timestamp(row.first).date()
-        if day > needed:
-            notes.append(
-                f"returning buyers: the orders of store {row.store} start on {day}, less than 365 days before"
-                f" {q.start}; buyers who paid before that count as new"
-            )
-    return notes
-
-
-def _refuse_when_nothing(q: MetricQuery, cat: Catalogue, scope: Scope) -> None:
-    """A single metric that no store in scope can give is an error, not an empty table."""
-    if len(q.metrics) != 1 or not scope.stores:
-        return
-    m = q.metrics[0]
-    lacking = scope.lacking(cat.needs(m))
-    if len(lacking) == len(scope.stores):
-        missing = sorted({c for cols in lacking.values() for c in cols})
-        raise NotAvailableError(
-            f"{m}: not available from the sources of {', '.join(lacking)} ({', '.join(missing)} missing)",
-            hint=f"import a source that has {', '.join(missing)}; see `shopops sources`",
-        )
-
-
 # ---------------------------------------------------------------- running
 
 
@@ -519,7 +384,7 @@ def run(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> pd.DataF
     plan = build(wh, q, cat)
     frame = plan.expr.execute()
     frame = _tidy(frame, q, cat, wh.settings.fiscal_year_start_month)
-    frame.attrs["notes"] = plan.notes + _incomplete_notes(frame, q, cat)
+    frame.attrs["notes"] = plan.notes + gaps.incomplete_notes(frame, q, cat)
     frame.attrs["sql"] = sql(wh, plan.expr)
     frame.attrs["query"] = {
         "metrics": list(q.metrics),
@@ -566,16 +431,6 @@ def _money(value: object) -> Decimal | None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return None
     return Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def _incomplete_notes(frame: pd.DataFrame, q: MetricQuery, cat: Catalogue) -> list[str]:
-    out = []
-    for m in q.metrics:
-        for b in cat.base_metrics(m):
-            base = cat.metrics[b]
-            if base.strict and base.incomplete and frame[m].isna().any():
-                out.append(f"{m}: empty where {base.incomplete}")
-    return out
 
 
 def query(
