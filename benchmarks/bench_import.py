@@ -68,11 +68,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders-per-day", type=int, default=14000)
     ap.add_argument("--days", type=int, default=730)
-    ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=None, help="folder for the data (kept)")
+    ap.add_argument("--reuse", action="store_true", help="reuse the files already in --work")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="shopops-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    utf8, gbk = make_files(work, args.orders_per_day, args.days)
+    utf8, gbk = work / "tmall_orders_utf8.csv", work / "exports" / "tmall_flagship" / "tmall_orders.csv"
+    if not (args.reuse and utf8.exists() and gbk.exists()):
+        utf8, gbk = make_files(work, args.orders_per_day, args.days)
     rows = []
     for label, path in (("UTF-8", utf8), ("GBK", gbk)):
         base_dir = Path(tempfile.mkdtemp(dir=work))

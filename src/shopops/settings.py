@@ -7,6 +7,7 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     fiscal_year_start_month = 1     # 1..12
     warehouse = "warehouse.duckdb"  # relative to the project folder
     engine = "duckdb"               # duckdb | pyspark
+    memory_limit = "8GB"            # optional; default half the machine's memory
 
     [[stores]]
     name = "tmall_flagship"
@@ -15,7 +16,7 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     timezone = "Asia/Shanghai"
 
 Environment variables ``SHOPOPS_LANGUAGE``, ``SHOPOPS_FISCAL_YEAR_START_MONTH``,
-``SHOPOPS_WAREHOUSE`` and ``SHOPOPS_ENGINE`` override the file.
+``SHOPOPS_WAREHOUSE``, ``SHOPOPS_ENGINE`` and ``SHOPOPS_MEMORY_LIMIT`` override the file.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Settings(BaseModel):
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     warehouse: str = "warehouse.duckdb"
     engine: Literal["duckdb", "pyspark"] = "duckdb"
+    memory_limit: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
     stores: tuple[StoreConfig, ...] = ()
 
     @property
@@ -103,6 +105,8 @@ class Settings(BaseModel):
             f"warehouse = {_toml_str(self.warehouse)}",
             f'engine = "{self.engine}"',
         ]
+        if self.memory_limit:
+            lines.append(f'memory_limit = "{self.memory_limit}"')
         for store in self.stores:
             lines += [
                 "",
@@ -128,6 +132,7 @@ _ENV = {
     "SHOPOPS_FISCAL_YEAR_START_MONTH": "fiscal_year_start_month",
     "SHOPOPS_WAREHOUSE": "warehouse",
     "SHOPOPS_ENGINE": "engine",
+    "SHOPOPS_MEMORY_LIMIT": "memory_limit",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,13 @@ import sqlglot.expressions as sge
 from shopops.errors import ConfigError
 
 
-def connect_duckdb(path: Path | str, *, read_only: bool = False) -> ibis.BaseBackend:
-    """Open (creating if missing) the DuckDB warehouse file at ``path``."""
+def connect_duckdb(path: Path | str, *, read_only: bool = False, memory_limit: str | None = None) -> ibis.BaseBackend:
+    """Open (creating if missing) the DuckDB warehouse file at ``path``.
+
+    ``memory_limit`` (e.g. ``"4GB"``) caps DuckDB's memory; past it, large imports spill to
+    ``<warehouse>.tmp``. Default: half the machine's memory, so a big import leaves room for
+    everything else (DuckDB's own default is 80%).
+    """
     try:
         con = ibis.duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -30,7 +36,18 @@ def connect_duckdb(path: Path | str, *, read_only: bool = False) -> ibis.BaseBac
     # Core code never prints (see shopops.console); DuckDB would draw its own progress bar on
     # stdout for any query that runs over two seconds.
     _raw(con).execute("SET enable_progress_bar = false")
+    # Rows carry their own order (_row); not keeping insertion order lets big inserts stream.
+    _raw(con).execute("SET preserve_insertion_order = false")
+    _raw(con).execute("SET memory_limit = ?", [memory_limit or _half_of_memory()])
     return con
+
+
+def _half_of_memory() -> str:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return "4GB"
+    return f"{max(total // 2 // (1 << 20), 512)}MB"
 
 
 def _raw(con: ibis.BaseBackend) -> duckdb.DuckDBPyConnection:

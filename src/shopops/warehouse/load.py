@@ -193,6 +193,7 @@ def _run(
     present = [(f, positions[f.name]) for f in src.fields if f.name in positions]
     parsed = _parse(con, src, staged, positions, ctx)
     _quarantine_cells(con, parsed, staged, present, raw, ctx)
+    drop_temp(con, "__raw")  # every later step reads the parsed rows; free the text copy early
 
     good = parsed.filter(~parsed["__bad"]).drop("__bad")
 

@@ -30,7 +30,7 @@ class Warehouse:
     def open(cls, settings: Settings, *, read_only: bool = False) -> Warehouse:
         path = settings.warehouse_path
         exists = Path(path).exists()
-        con = connect_duckdb(path, read_only=read_only and exists)
+        con = connect_duckdb(path, read_only=read_only and exists, memory_limit=settings.memory_limit)
         wh = cls(con, settings)
         if not (read_only and exists):
             wh.ensure_tables()
