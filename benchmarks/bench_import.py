@@ -54,7 +54,9 @@ def make_files(work: Path, orders_per_day: int, days: int) -> tuple[Path, Path]:
 
     out = work / "exports"
     t = time.perf_counter()
-    result = generate(SampleSpec(stores=1, days=days, seed=11, orders_per_day=orders_per_day, events_users=10), out_dir=out)
+    result = generate(
+        SampleSpec(stores=1, days=days, seed=11, orders_per_day=orders_per_day, events_users=10), out_dir=out
+    )
     sys.stderr.write(f"generated in {time.perf_counter() - t:.0f} s\n")
     gbk = next(out / f.path for f in result.files if f.source == "tmall")
     utf8 = work / "tmall_orders_utf8.csv"

@@ -25,12 +25,6 @@ STORES: tuple[dict[str, Any], ...] = (
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Warnings are errors; ibis 12 still calls DuckDB methods that DuckDB 1.5 deprecates
-    # (fetch_arrow_table & co.). That is upstream's to fix, so only that message is let through.
-    config.addinivalue_line("filterwarnings", r"ignore:.*fetch_arrow_table\(\) is deprecated:DeprecationWarning")
-
-
 def new_project(path: Path) -> Project:
     return Project.init(path, stores=[dict(s) for s in STORES])
 

@@ -7,7 +7,7 @@ with Rich, tests pass :class:`RecordingConsole` and read what was said.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,7 +21,7 @@ class Console(Protocol):
 
     def warn(self, message: str) -> None: ...
 
-    def task(self, description: str, total: int | None = None) -> Iterator[Progress]: ...
+    def task(self, description: str, total: int | None = None) -> AbstractContextManager[Progress]: ...
 
 
 class _NullProgress:

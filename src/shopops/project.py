@@ -60,7 +60,7 @@ class Project:
         )
         settings.save()
         project = cls(settings, console)
-        project.warehouse  # creates the warehouse file and its tables
+        project.warehouse.ensure_tables()  # creates the warehouse file and its tables
         return project
 
     @property

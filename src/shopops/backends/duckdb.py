@@ -107,7 +107,7 @@ def replace_rows(con: ibis.BaseBackend, target: str, rows: ir.Table, keys: Seque
             raw.execute(f"INSERT INTO {_ident(target)} BY NAME SELECT * FROM {_ident(tmp)}")
     finally:
         raw.execute(f"DROP TABLE IF EXISTS temp.{_ident(tmp)}")
-    return count
+    return int(count)
 
 
 def persistent_tables(con: ibis.BaseBackend) -> list[str]:

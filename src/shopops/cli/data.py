@@ -151,9 +151,7 @@ def sources() -> None:
     table = Table("source", "kind", "platform", "what", "required columns")
     for s in SOURCES.values():
         table.add_row(s.name, s.kind, s.platform or "", s.title, ", ".join(s.required_headers) or "(no header)")
-    table.add_row(
-        "generic", ", ".join(GENERIC), "", "any file via header synonyms or --mapping", "see docs/sources.md"
-    )
+    table.add_row("generic", ", ".join(GENERIC), "", "any file via header synonyms or --mapping", "see docs/sources.md")
     STATE.console().out.print(table)
 
 

@@ -45,7 +45,7 @@ def _generate(
         days=days,
         seed=seed,
         orders_per_day=orders_per_day,
-        anomalies=tuple(_anomaly(a) for a in anomaly or []),
+        anomalies=[_anomaly(a) for a in anomaly or []],
         **kwargs,  # type: ignore[arg-type]
     )
     console = STATE.console()

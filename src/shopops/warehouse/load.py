@@ -78,9 +78,7 @@ class ImportSummary:
         )
 
 
-def resolve_source(
-    path: Path, *, source: str | None, kind: str | None, mapping: Path | None
-) -> tuple[Source, RawData]:
+def resolve_source(path: Path, *, source: str | None, kind: str | None, mapping: Path | None) -> tuple[Source, RawData]:
     """Pick the export format (named, from a mapping file, or detected from the headers) and open the file."""
     if mapping is not None:
         src = load_mapping(mapping, kind)
@@ -126,7 +124,7 @@ def import_file(
     console: Console | None = None,
 ) -> ImportSummary:
     """Import ``path`` for ``store``. Raises :class:`InputError`/`FormatError` before touching the warehouse."""
-    console = console or NullConsole()
+    out: Console = console or NullConsole()
     path = Path(path)
     started = time.perf_counter()
     store_cfg = wh.settings.store(store)
@@ -146,7 +144,7 @@ def import_file(
     sha = file_sha256(path)
     con = wh.con
     summary = ImportSummary(0, str(path), src.name, src.kind, store, raw.encoding)
-    with console.task(f"importing {path.name}", None) as progress, transaction(con):
+    with out.task(f"importing {path.name}", None) as progress, transaction(con):
         imports = con.table("imports")
         summary.import_id = int(imports.import_id.max().fill_null(0).execute()) + 1
         batches = _counted(raw, progress)
@@ -160,7 +158,15 @@ def import_file(
         try:
             _run(wh, src, raw, staged, positions, ctx, summary)
         finally:
-            for name in ("__raw", "__fast", "__parsed", "__status", "__quarantine", "__bad_raw", *(f"__out_{t}_s" for t in TABLES)):
+            for name in (
+                "__raw",
+                "__fast",
+                "__parsed",
+                "__status",
+                "__quarantine",
+                "__bad_raw",
+                *(f"__out_{t}_s" for t in TABLES),
+            ):
                 drop_temp(con, name)
         if not summary.balanced:  # a bug, never bad input: the counts are built to add up; commit nothing
             raise AssertionError(f"import counts do not add up: {summary}")
@@ -201,7 +207,9 @@ def _run(
     outputs = dict(src.derive(good, ctx))
     extra_errors = outputs.pop("_errors", None)
     if extra_errors is not None:
-        con.insert("__quarantine", extra_errors.select(row=extra_errors._row, column="column", value="value", reason="reason"))
+        con.insert(
+            "__quarantine", extra_errors.select(row=extra_errors._row, column="column", value="value", reason="reason")
+        )
         rejected = con.table("__quarantine").select("row").distinct()
         outputs = {name: expr.filter(~expr._row.isin(rejected.row)) for name, expr in outputs.items()}
 
@@ -237,7 +245,11 @@ def _run(
     summary.quarantined = int(q.row.nunique().execute())
     tallies = per_row.group_by("_status").agg(n=per_row.count()).execute()
     tally = {int(s): int(n) for s, n in zip(tallies["_status"], tallies["n"], strict=True)}
-    summary.loaded, summary.updated, summary.unchanged = tally.get(LOADED, 0), tally.get(UPDATED, 0), tally.get(UNCHANGED, 0)
+    summary.loaded, summary.updated, summary.unchanged = (
+        tally.get(LOADED, 0),
+        tally.get(UPDATED, 0),
+        tally.get(UNCHANGED, 0),
+    )
     con.insert(
         "quarantine",
         q.select(
@@ -251,9 +263,7 @@ def _run(
     )
 
 
-def _parse(
-    con: ibis.BaseBackend, src: Source, staged: ir.Table, positions: dict[str, int], ctx: Context
-) -> ir.Table:
+def _parse(con: ibis.BaseBackend, src: Source, staged: ir.Table, positions: dict[str, int], ctx: Context) -> ir.Table:
     """Typed values of every field plus ``__bad`` (some cell of the row cannot be read)."""
     fast_cols: dict[str, ir.Value] = {"_row": staged._row}
     needs_full: list[ir.BooleanValue] = []
@@ -318,7 +328,9 @@ def _quarantine_cells(
             text = bad[f"c{pos}"]
             _, err = _parse_field(f, text, ctx)
             header = raw.headers[pos]
-            parts.append(bad.filter(err.notnull()).select(row=bad._row, column=ibis.literal(header), value=text, reason=err))
+            parts.append(
+                bad.filter(err.notnull()).select(row=bad._row, column=ibis.literal(header), value=text, reason=err)
+            )
         con.insert("__quarantine", ibis.union(*parts, distinct=False))
     if raw.bad_rows:
         malformed = ibis.memtable(
@@ -337,7 +349,7 @@ def _malformed_reason(reason: str, text: str) -> str:
     lines = text.count("\n") + 1 if text else 1
     if lines > 1:
         return (
-            f"malformed row: {reason}; it runs over {lines:,} lines or more, probably an unclosed quote (\") "
+            f'malformed row: {reason}; it runs over {lines:,} lines or more, probably an unclosed quote (") '
             "that swallowed the lines after it: close the quote in the file and import it again"
         )
     return f"malformed row: {reason}; fix the row in the file"
@@ -466,9 +478,7 @@ def import_many(
     console: Console | None = None,
 ) -> list[ImportSummary]:
     """Import several files, each in its own transaction."""
-    return [
-        import_file(wh, p, store=store, source=source, kind=kind, mapping=mapping, console=console) for p in paths
-    ]
+    return [import_file(wh, p, store=store, source=source, kind=kind, mapping=mapping, console=console) for p in paths]
 
 
 __all__ = ["ImportSummary", "TableCounts", "import_file", "import_many", "resolve_source"]

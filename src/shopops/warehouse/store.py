@@ -82,7 +82,8 @@ class Warehouse:
 
     def imports(self) -> pd.DataFrame:
         t = self.table("imports")
-        return t.order_by(t.import_id).execute()
+        frame: pd.DataFrame = t.order_by(t.import_id).execute()
+        return frame
 
     def quarantine(self, import_id: int | None = None, limit: int | None = None) -> pd.DataFrame:
         t = self.table("quarantine")
@@ -91,7 +92,8 @@ class Warehouse:
         expr = t.order_by([t.import_id, t.row])
         if limit is not None:
             expr = expr.limit(limit)
-        return expr.execute()
+        frame: pd.DataFrame = expr.execute()
+        return frame
 
     def counts(self) -> dict[str, int]:
         return {name: int(self.table(name).count().execute()) for name in TABLES}

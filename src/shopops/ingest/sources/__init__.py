@@ -44,7 +44,11 @@ def get_source(name: str, kind: str | None = None) -> Source:
             f"unknown source {name!r}",
             hint=f"known sources: {', '.join([*SOURCES, 'generic'])} (see `shopops sources`)",
         ) from None
-    if kind is not None and kind != source.kind and not (source.name == "invoice_lines" and kind in {"items", "orders"}):
+    if (
+        kind is not None
+        and kind != source.kind
+        and not (source.name == "invoice_lines" and kind in {"items", "orders"})
+    ):
         raise FormatError(
             f"source {name!r} holds {source.kind}, not {kind}",
             hint=f"use --kind {source.kind}, or leave --kind out",

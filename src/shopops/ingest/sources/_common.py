@@ -91,7 +91,9 @@ def lookup(value: ir.StringValue, table: dict[str, str], *, keep: bool = False) 
     return ibis.cases(*cases, else_=default)
 
 
-def status_group(status: ir.StringValue, paid_at: ir.TimestampValue, refund: ir.NumericValue | None = None) -> ir.StringValue:
+def status_group(
+    status: ir.StringValue, paid_at: ir.TimestampValue, refund: ir.NumericValue | None = None
+) -> ir.StringValue:
     """Normalised status; a closed order that was paid counts as refunded."""
     group = lookup(status, STATUS_GROUPS)
     paid = paid_at.notnull()

@@ -24,17 +24,37 @@ from shopops.ingest.sources._common import DEVICES, GENDERS, ROLES, as_money, li
 F = Field
 SYNONYMS: dict[str, tuple[Field, ...]] = {
     "orders": (
-        F("order_id", ("order_id", "订单编号", "订单号", "Order ID", "Order", "Order Number", "Name", "单号"), "text", True, True),
-        F("buyer_id", ("buyer_id", "买家会员名", "买家", "下单帐号", "下单账号", "Customer", "Customer ID", "Email", "客户ID"), "text"),
+        F(
+            "order_id",
+            ("order_id", "订单编号", "订单号", "Order ID", "Order", "Order Number", "Name", "单号"),
+            "text",
+            True,
+            True,
+        ),
+        F(
+            "buyer_id",
+            ("buyer_id", "买家会员名", "买家", "下单帐号", "下单账号", "Customer", "Customer ID", "Email", "客户ID"),
+            "text",
+        ),
         F("status", ("status", "订单状态", "Status", "Financial Status", "Order Status"), "text"),
-        F("created_at", ("created_at", "订单创建时间", "下单时间", "创建时间", "Created at", "Order Date", "Date"), "timestamp", True, True),
+        F(
+            "created_at",
+            ("created_at", "订单创建时间", "下单时间", "创建时间", "Created at", "Order Date", "Date"),
+            "timestamp",
+            True,
+            True,
+        ),
         F("paid_at", ("paid_at", "订单付款时间", "付款时间", "支付时间", "Paid at", "Payment Date"), "timestamp"),
         F("goods_amount", ("goods_amount", "商品金额", "货款", "Subtotal"), "money"),
         F("shipping_amount", ("shipping_amount", "邮费", "运费", "Shipping"), "money"),
         F("discount_amount", ("discount_amount", "优惠金额", "折扣", "Discount", "Discount Amount"), "money"),
         F("tax_amount", ("tax_amount", "税费", "Taxes", "Tax"), "money"),
         F("total_amount", ("total_amount", "总金额", "订单金额", "Total", "Order Total"), "money"),
-        F("paid_amount", ("paid_amount", "支付金额", "实付金额", "买家实际支付金额", "Amount Paid", "Paid Amount"), "money"),
+        F(
+            "paid_amount",
+            ("paid_amount", "支付金额", "实付金额", "买家实际支付金额", "Amount Paid", "Paid Amount"),
+            "money",
+        ),
         F("refund_amount", ("refund_amount", "退款金额", "Refunded Amount", "Refund"), "money"),
         F("units", ("units", "商品数量", "宝贝总数量", "件数", "Quantity", "Items"), "integer"),
         F("province", ("province", "省份", "收货省份", "Province", "State", "Shipping Province"), "text"),
@@ -48,7 +68,11 @@ SYNONYMS: dict[str, tuple[Field, ...]] = {
         F("line_no", ("line_no", "行号", "Line"), "integer"),
         F("sku", ("sku", "商家编码", "货号", "SKU", "Lineitem sku", "StockCode"), "text"),
         F("product_id", ("product_id", "商品ID", "Product ID"), "text"),
-        F("title", ("title", "标题", "商品名称", "商品标题", "Title", "Product", "Lineitem name", "Description"), "text"),
+        F(
+            "title",
+            ("title", "标题", "商品名称", "商品标题", "Title", "Product", "Lineitem name", "Description"),
+            "text",
+        ),
         F("category", ("category", "类目", "Category"), "text"),
         F("quantity", ("quantity", "数量", "购买数量", "Quantity", "Qty", "Lineitem quantity"), "integer", True, True),
         F("unit_price", ("unit_price", "单价", "价格", "Price", "Unit Price", "Lineitem price"), "decimal"),
@@ -157,7 +181,20 @@ STRING_KEYS = {
     "competitors": ("item_id",),
     "targets": ("metric", "grain"),
 }
-EVENT_TYPES = {"pv": "view", "view": "view", "浏览": "view", "fav": "fav", "收藏": "fav", "cart": "cart", "加购": "cart", "order": "order", "下单": "order", "buy": "pay", "pay": "pay", "支付": "pay"}
+EVENT_TYPES = {
+    "pv": "view",
+    "view": "view",
+    "浏览": "view",
+    "fav": "fav",
+    "收藏": "fav",
+    "cart": "cart",
+    "加购": "cart",
+    "order": "order",
+    "下单": "order",
+    "buy": "pay",
+    "pay": "pay",
+    "支付": "pay",
+}
 
 
 def _passthrough(kind: str) -> Callable[[ir.Table, Context], Mapping[str, ir.Table]]:
@@ -194,7 +231,11 @@ def _kind_rules(kind: str, t: ir.Table, ctx: Context) -> dict[str, ir.Value]:
         amount = t.amount if "amount" in ctx.present else as_money(t.unit_price * t.quantity)
         return {"line_no": line, "amount": amount}
     if kind == "refunds":
-        rid = t.refund_id if "refund_id" in ctx.present else t.order_id.concat(":", line_numbers(t, "order_id").cast("string"))
+        rid = (
+            t.refund_id
+            if "refund_id" in ctx.present
+            else t.order_id.concat(":", line_numbers(t, "order_id").cast("string"))
+        )
         return {"refund_id": rid}
     if kind == "products":
         return {"role": lookup(t.role, ROLES, keep=True)}

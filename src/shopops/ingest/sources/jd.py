@@ -11,7 +11,16 @@ import ibis
 import ibis.expr.types as ir
 
 from shopops.ingest.formats import Context, Field, Source
-from shopops.ingest.sources._common import DEVICES, as_money, city_of, line_numbers, lookup, money0, province_of, status_group
+from shopops.ingest.sources._common import (
+    DEVICES,
+    as_money,
+    city_of,
+    line_numbers,
+    lookup,
+    money0,
+    province_of,
+    status_group,
+)
 
 
 def _derive(t: ir.Table, ctx: Context) -> Mapping[str, ir.Table]:
