@@ -72,6 +72,15 @@ G_ORDERS = [
 ]
 
 
+SALES = ["gmv", "orders", "paid_amount", "refund_amount", "net_sales", "paid_orders", "units", "avg_order_value"]
+SALES += ["refund_amount_by_refund_time"]
+BUYERS_AND_TRAFFIC = ["buyers", "new_buyers", "returning_buyers", "repeat_rate", "uv", "pv", "cart_users", "fav_users"]
+BUYERS_AND_TRAFFIC += ["cvr", "aov", "uv_value", "upt", "refund_rate", "add_to_cart_rate", "fav_rate"]
+ADVERTISING = ["ad_spend", "ad_amount", "impressions", "clicks", "ad_orders", "roas", "cpc", "ctr", "acos"]
+PROFIT = ["item_amount", "item_units", "item_refund", "item_net_sales", "cogs", "gross_profit", "gross_margin"]
+PROFIT += ["contribution"]
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     folder = tmp_path_factory.mktemp("files")
@@ -100,9 +109,7 @@ def col(frame: pd.DataFrame, name: str) -> list[object]:
 
 
 def test_sales_by_hand(shop: Project) -> None:
-    ids = ["gmv", "orders", "paid_amount", "refund_amount", "net_sales", "paid_orders", "units", "avg_order_value"]
-    ids += ["refund_amount_by_refund_time"]
-    df = weekly(shop, ids)
+    df = weekly(shop, SALES)
     assert col(df, "period_start") == [W2, W3]
     assert list(df["period"]) == ["2026-W02", "2026-W03"]
     assert col(df, "gmv") == [D("200.50"), D("57.25")]  # by order time: order 4 belongs to week 2
@@ -119,9 +126,7 @@ def test_sales_by_hand(shop: Project) -> None:
 
 
 def test_buyers_traffic_and_ratios_by_hand(shop: Project) -> None:
-    ids = ["buyers", "new_buyers", "returning_buyers", "repeat_rate", "uv", "pv", "cart_users", "cvr", "aov"]
-    ids += ["uv_value", "upt", "refund_rate", "add_to_cart_rate", "fav_rate"]
-    df = weekly(shop, ids)
+    df = weekly(shop, BUYERS_AND_TRAFFIC)
     assert col(df, "buyers") == [1, 3]
     assert col(df, "new_buyers") == [1, 1]  # week 3: dan (paid 366 days before) is new
     assert col(df, "returning_buyers") == [0, 2]  # week 3: ann (week 2) and cat (exactly 365 days before)
@@ -129,6 +134,7 @@ def test_buyers_traffic_and_ratios_by_hand(shop: Project) -> None:
     assert col(df, "uv") == [170, 240]  # Jan 5 total row 100 (not 60 + 50), Jan 6 channels 40 + 30
     assert col(df, "pv") == [460, 560]
     assert col(df, "cart_users") == [16, 22]
+    assert col(df, "fav_users") == [7, 7]
     assert col(df, "cvr") == [1 / 170, 3 / 240]
     assert col(df, "aov") == [130.5, 77.25 / 3]
     assert col(df, "uv_value") == [130.5 / 170, 77.25 / 240]
@@ -139,7 +145,7 @@ def test_buyers_traffic_and_ratios_by_hand(shop: Project) -> None:
 
 
 def test_ads_by_hand(shop: Project) -> None:
-    df = weekly(shop, ["ad_spend", "ad_amount", "impressions", "clicks", "ad_orders", "roas", "cpc", "ctr", "acos"])
+    df = weekly(shop, ADVERTISING)
     assert col(df, "ad_spend") == [D("45.00"), D("7.50")]
     assert col(df, "ad_amount") == [D("150.00"), D("0.00")]
     assert col(df, "impressions") == [1800, 500]
@@ -152,8 +158,7 @@ def test_ads_by_hand(shop: Project) -> None:
 
 
 def test_profit_by_hand(shop: Project) -> None:
-    ids = ["item_amount", "item_units", "item_refund", "item_net_sales", "cogs", "gross_profit", "gross_margin"]
-    df = weekly(shop, [*ids, "contribution"])
+    df = weekly(shop, PROFIT)
     assert col(df, "item_amount") == [D("130.50"), D("77.25")]
     assert col(df, "item_units") == [3, 5]
     assert col(df, "item_refund") == [D("10.00"), D("50.25")]
@@ -200,6 +205,12 @@ def test_filters_and_buyer_type(shop: Project) -> None:
     assert (W3, "new") not in rows  # dan is in 广东省
     one = weekly(shop, ["paid_amount"], where={"store": "s", "buyer_type": "new", "channel": "search"})
     assert col(one, "paid_amount") == [D("100.00"), D("45.25")]
+    device = weekly(shop, ["paid_amount"], by=["device"])
+    assert {(r.period_start, r.device): r.paid_amount for r in device.itertuples()} == {
+        (W2, "mobile"): D("130.50"),
+        (W3, "mobile"): D("32.00"),
+        (W3, "pc"): D("45.25"),
+    }
 
 
 def test_identity_paid_amount_is_uv_times_cvr_times_aov(shop: Project) -> None:
@@ -253,6 +264,11 @@ def test_money_of_different_currencies_is_not_added(shop: Project) -> None:
         "CNY": D("207.75"),
         "GBP": D("15.00"),
     }
+    by_platform = query(shop, ["paid_amount"], start=W2, end=date(2026, 1, 18), by="platform")
+    assert dict(zip(by_platform["platform"], by_platform["paid_amount"], strict=True)) == {
+        "shopify": D("15.00"),
+        "tmall": D("207.75"),
+    }
 
 
 def test_orders_without_a_payment_time_count_as_paid_when_created(project_factory: Callable[[str], Project]) -> None:
@@ -283,6 +299,16 @@ def test_orders_without_a_payment_time_count_as_paid_when_created(project_factor
 def test_a_metric_no_store_can_give_is_an_error(shop: Project) -> None:
     with pytest.raises(NotAvailableError, match=r"orders.buyer_id"):
         query(shop, "buyers", start=W2, end=W3, where={"store": "g"})
+    with pytest.raises(NotAvailableError, match=r"products.unit_cost"):  # no costs: no profit
+        query(shop, "gross_profit", start=W2, end=W3, where={"store": "g"})
+
+
+def test_every_metric_has_a_hand_computed_figure() -> None:
+    """The by-hand tests above query these lists and assert every column."""
+    from shopops.metrics.catalogue import load_catalogue
+
+    checked = {*SALES, *BUYERS_AND_TRAFFIC, *ADVERTISING, *PROFIT}
+    assert sorted(checked) == sorted(load_catalogue().metrics)
 
 
 @pytest.mark.parametrize(
