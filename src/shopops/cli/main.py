@@ -66,10 +66,12 @@ def main() -> None:
         if STATE.debug:
             raise
         from rich.console import Console
+        from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc.message}", highlight=False)
+        err = Console(stderr=True, soft_wrap=True)  # one line per message, also in pipes and logs
+        err.print(f"[bold red]error:[/bold red] {escape(exc.message)}", highlight=False)
         if exc.hint:
-            Console(stderr=True).print(f"  [dim]hint:[/dim] {exc.hint}", highlight=False)
+            err.print(f"  [dim]hint:[/dim] {escape(exc.hint)}", highlight=False)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
