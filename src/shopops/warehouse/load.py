@@ -165,7 +165,7 @@ def import_file(
                 "__status",
                 "__quarantine",
                 "__bad_raw",
-                *(f"__out_{t}_s" for t in TABLES),
+                *(f"__out_{t}{suffix}" for t in TABLES for suffix in ("", "_s")),
             ):
                 drop_temp(con, name)
         if not summary.balanced:  # a bug, never bad input: the counts are built to add up; commit nothing
@@ -397,10 +397,15 @@ def _apply(wh: Warehouse, table: str, records: ir.Table) -> tuple[TableCounts, i
     tmp = f"__out_{table}"
     records = con.create_table(tmp, records, temp=True, overwrite=True)
     provided = _provided(records, table)
-    repeats = records.group_by(keys).agg(_n=records.count()).filter(lambda t: t._n > 1)
+    repeats = int(records.group_by(keys).agg(_n=records.count()).filter(lambda t: t._n > 1).count().execute())
     target = con.table(table)
     stored = int(target.count().execute())
-    if int(repeats.count().execute()):
+    if not stored and not repeats:  # a first import into an empty table: every record is new
+        # (the records table stays until the import ends: the row statuses read it)
+        con.insert(table, records.select(*names))
+        statuses = records.select("_row", _status=ibis.literal(LOADED, dt.int64))
+        return TableCounts(loaded=int(records.count().execute())), statuses, provided
+    if repeats:
         win = ibis.window(group_by=[records[k] for k in keys], order_by=records._row)
         seq = records.mutate(_prev=records._hash.lag().over(win), _next=records._row.lead().over(win))
     else:
@@ -417,7 +422,7 @@ def _apply(wh: Warehouse, table: str, records: ir.Table) -> tuple[TableCounts, i
             (joined._prev.isnull(), UPDATED),
             (joined._prev == joined._hash, UNCHANGED),
             else_=UPDATED,
-        )
+        ).cast(dt.int64)
     )
     done = con.create_table(f"{tmp}_c", classified, temp=True, overwrite=True)
     try:
