@@ -36,6 +36,8 @@ def cents_str(c: int) -> str:
 class StoreWriter:
     """Runs a :class:`StoreEngine` and writes its files; subclasses format the platform."""
 
+    f_ads: text.CsvSink  # every platform's ad report; opened by the subclass with its own name and encoding
+
     def __init__(
         self,
         info: StoreInfo,
@@ -122,6 +124,25 @@ class StoreWriter:
 
     def day_col(self, t: int, n: int) -> Any:
         return text.take(self.date_strs, np.full(n, t))
+
+    def write_ad_rows(self, t: int, ads: Any) -> None:
+        """One day's ad rows (every platform's ad report has the same nine columns)."""
+        rows = len(ads.clicks)
+        idx = np.arange(rows)
+        self.f_ads.write(
+            [
+                self.day_col(t, rows),
+                text.take(self.v_plan, idx),
+                text.take(self.v_unit, idx),
+                text.take(self.v_kw, idx),
+                text.ints(ads.impressions),
+                text.ints(ads.clicks),
+                text.money(ads.cost),
+                text.ints(ads.conversions),
+                text.money(ads.value),
+            ],
+            rows,
+        )
 
     def cn_address(self, cust: I64, place: I64) -> Any:
         geo = self.geo

@@ -137,20 +137,4 @@ class JdWriter(StoreWriter):
             ],
             ncv,
         )
-        a = day.ads
-        r = len(a.clicks)
-        idx = np.arange(r)
-        self.f_ads.write(
-            [
-                self.day_col(t, r),
-                text.take(self.v_plan, idx),
-                text.take(self.v_unit, idx),
-                text.take(self.v_kw, idx),
-                text.ints(a.impressions),
-                text.ints(a.clicks),
-                text.money(a.cost),
-                text.ints(a.conversions),
-                text.money(a.value),
-            ],
-            r,
-        )
+        self.write_ad_rows(t, day.ads)

@@ -310,20 +310,4 @@ class ShopifyWriter(StoreWriter):
             ],
             ncv,
         )
-        a = day.ads
-        nr = len(a.clicks)
-        idx = np.arange(nr)
-        self.f_ads.write(
-            [
-                self.day_col(t, nr),
-                text.take(self.v_plan, idx),
-                text.take(self.v_unit, idx),
-                text.take(self.v_kw, idx),
-                text.ints(a.impressions),
-                text.ints(a.clicks),
-                text.money(a.cost),
-                text.ints(a.conversions),
-                text.money(a.value),
-            ],
-            nr,
-        )
+        self.write_ad_rows(t, day.ads)

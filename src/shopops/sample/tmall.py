@@ -189,23 +189,7 @@ class TmallWriter(StoreWriter):
         )
 
     def write_ads(self, day: Day) -> None:
-        a = day.ads
-        r = len(a.clicks)
-        idx = np.arange(r)
-        self.f_ads.write(
-            [
-                self.day_col(day.t, r),
-                text.take(self.v_plan, idx),
-                text.take(self.v_unit, idx),
-                text.take(self.v_kw, idx),
-                text.ints(a.impressions),
-                text.ints(a.clicks),
-                text.money(a.cost),
-                text.ints(a.conversions),
-                text.money(a.value),
-            ],
-            r,
-        )
+        self.write_ad_rows(day.t, day.ads)
 
     # ------------------------------------------------------------------ inventory
     def _init_inventory(self) -> None:
