@@ -1,0 +1,19 @@
+"""Analyses on top of the metric layer: one module per analysis (``Params`` → run → ``Result``).
+
+>>> from shopops.analyses import DecomposeParams, decompose            # doctest: +SKIP
+>>> result = decompose(project, DecomposeParams(start=..., end=..., base_start=..., base_end=..., by="channel"))
+>>> result.table                                                      # doctest: +SKIP
+
+``ANALYSES`` is the registry: built-ins and extensions register under a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose, lmdi, lmdi_float
+
+ANALYSES: dict[str, Callable[..., Any]] = {"decompose": decompose}
+
+__all__ = ["ANALYSES", "DecomposeParams", "DecomposeResult", "decompose", "lmdi", "lmdi_float"]
