@@ -9,13 +9,14 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopops.analyses import ANALYSES, DecomposeParams, decompose, lmdi, lmdi_float
+from shopops.analyses import ANALYSES, DecomposeParams, DecomposeResult, decompose, lmdi, lmdi_float
 from shopops.errors import QueryError
 from shopops.project import Project
 
@@ -31,8 +32,8 @@ def cents(x: float) -> Decimal:
 
 
 def test_hand_computed_example() -> None:
-    base = {"uv": 1000, "cvr": D("0.02"), "aov": 100}
-    current = {"uv": 1200, "cvr": D("0.015"), "aov": 110}
+    base: dict[str, int | Decimal] = {"uv": 1000, "cvr": D("0.02"), "aov": 100}
+    current: dict[str, int | Decimal] = {"uv": 1200, "cvr": D("0.015"), "aov": 110}
     v0, v1 = 1000 * 0.02 * 100, 1200 * 0.015 * 110  # 2000 and 1980
     assert (v0, v1) == pytest.approx((2000.0, 1980.0))
     L = (1980 - 2000) / (math.log(1980) - math.log(2000))
@@ -173,12 +174,17 @@ def write_csv(path: Path, header: str, rows: Iterable[Sequence[object]]) -> Path
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     folder = tmp_path_factory.mktemp("files")
-    p = Project.init(folder / "p", stores=[{"name": "s", "platform": "tmall"}])
+    p = Project.init(folder / "p", stores=[{"name": "s", "platform": "tmall"}, {"name": "g", "platform": "tmall"}])
     orders = [(o, b, f"{d} 10:00:00", f"{d} 10:01:00", a, a, "0.00", 1, "上海", c, "mobile") for o, b, d, a, c in PAID]
     traffic = [(d, c, "", uv, uv * 3, 0, 0, 0) for d, c, uv in VISITS]
     for name, kind, header, rows in (("o.csv", "orders", ORDERS, orders), ("t.csv", "traffic", TRAFFIC, traffic)):
         (summary,) = p.import_files([write_csv(folder / name, header, rows)], store="s", source="generic", kind=kind)
         assert summary.quarantined == 0
+    # store g: orders but no traffic report
+    g_orders = [("g1", "zed", "2026-01-02 10:00:00", "2026-01-02 10:00:00", "8.00", "8.00")]
+    g_orders += [("g2", "zed", "2026-01-09 10:00:00", "2026-01-09 10:00:00", "9.50", "9.50")]
+    g_file = write_csv(folder / "g.csv", "order_id,buyer_id,created_at,paid_at,total_amount,paid_amount", g_orders)
+    p.import_files([g_file], store="g", source="generic", kind="orders")
     yield p
     p.close()
 
@@ -209,48 +215,62 @@ def params(**kw: object) -> DecomposeParams:
     return DecomposeParams(start=CURRENT[0], end=CURRENT[1], base_start=BASE[0], base_end=BASE[1], **kw)  # type: ignore[arg-type]
 
 
-def check_row(row: pd.Series, expected: dict[str, float]) -> None:
-    assert row.paid_amount_base == cents(expected["paid0"])
-    assert row.paid_amount_current == cents(expected["paid1"])
-    assert (row.uv_base, row.uv_current) == (expected["uv0"], expected["uv1"])
-    assert (row.buyers_base, row.buyers_current) == (expected["buyers0"], expected["buyers1"])
+def rows(result: DecomposeResult) -> dict[str, dict[str, Any]]:
+    """The result table as plain dicts by segment."""
+    return {str(r["segment"]): {str(k): v for k, v in r.items()} for r in result.table.to_dict("records")}
+
+
+def check_row(row: dict[str, Any], expected: dict[str, float]) -> None:
+    assert row["paid_amount_base"] == cents(expected["paid0"])
+    assert row["paid_amount_current"] == cents(expected["paid1"])
+    assert (row["uv_base"], row["uv_current"]) == (expected["uv0"], expected["uv1"])
+    assert (row["buyers_base"], row["buyers_current"]) == (expected["buyers0"], expected["buyers1"])
     for effect in ("traffic", "conversion", "order_value"):
         value = row[f"{effect}_effect"]
         assert isinstance(value, Decimal)
         assert abs(value - cents(expected[effect])) <= CENT  # at most the one-cent remainder
-    parts = row.traffic_effect + row.conversion_effect + row.order_value_effect
-    assert parts == row.paid_amount_change == row.paid_amount_current - row.paid_amount_base
+    parts = row["traffic_effect"] + row["conversion_effect"] + row["order_value_effect"]
+    assert parts == row["paid_amount_change"] == row["paid_amount_current"] - row["paid_amount_base"]
 
 
 def test_by_channel_against_an_oracle(shop: Project) -> None:
-    result = decompose(shop, params(by="channel"))
-    table = result.table.set_index("segment", drop=False)
-    assert list(table.segment) == ["feed", "live", "search", "total"]
+    result = decompose(shop, params(by="channel", stores=("s",)))
+    assert list(result.table.columns[:8]) == [
+        "segment",
+        "paid_amount_base",
+        "paid_amount_current",
+        "paid_amount_change",
+        "traffic_effect",
+        "conversion_effect",
+        "order_value_effect",
+        "not_decomposed",
+    ]
+    table = rows(result)
+    assert list(table) == ["feed", "live", "search", "total"]
     for channel in ("feed", "search"):
-        check_row(table.loc[channel], oracle(channel))
-        assert table.loc[channel, "decomposable"]
-        assert table.loc[channel, "not_decomposed"] == D("0.00")
+        check_row(table[channel], oracle(channel))
+        assert table[channel]["decomposable"]
+        assert table[channel]["not_decomposed"] == D("0.00")
     # search: 180.00 → 200.50; feed: 40.00 → 25.25 (one buyer, two orders)
-    assert table.loc["search", "paid_amount_change"] == D("20.50")
-    assert table.loc["feed", "paid_amount_change"] == D("-14.75")
+    assert table["search"]["paid_amount_change"] == D("20.50")
+    assert table["feed"]["paid_amount_change"] == D("-14.75")
 
-    live = table.loc["live"]
-    assert not live.decomposable
-    assert live.paid_amount_base == D("0.00") and live.paid_amount_current == D("99.99")
-    assert live.traffic_effect is None and live.conversion_effect is None and live.order_value_effect is None
-    assert live.not_decomposed == D("99.99")
+    live = table["live"]
+    assert not live["decomposable"]
+    assert live["paid_amount_base"] == D("0.00") and live["paid_amount_current"] == D("99.99")
+    assert live["traffic_effect"] is None and live["conversion_effect"] is None and live["order_value_effect"] is None
+    assert live["not_decomposed"] == D("99.99")
     assert result.not_decomposable == {"live": "no visitors (uv = 0) in the base period"}
 
-    total = table.loc["total"]
-    assert total.paid_amount_base == D("220.00") and total.paid_amount_current == D("325.74")
-    assert total.paid_amount_change == D("105.74")
+    total = table["total"]
+    assert total["paid_amount_base"] == D("220.00") and total["paid_amount_current"] == D("325.74")
+    assert total["paid_amount_change"] == D("105.74")
     for effect in ("traffic_effect", "conversion_effect", "order_value_effect"):
-        assert total[effect] == table.loc["feed", effect] + table.loc["search", effect]  # sum of segments
-    assert total.not_decomposed == D("99.99")
-    assert total.traffic_effect + total.conversion_effect + total.order_value_effect + total.not_decomposed == D(
-        "105.74"
-    )
-    assert not total.decomposable
+        assert total[effect] == table["feed"][effect] + table["search"][effect]  # the sum of the segments
+    assert total["not_decomposed"] == D("99.99")
+    effects = total["traffic_effect"] + total["conversion_effect"] + total["order_value_effect"]
+    assert effects + total["not_decomposed"] == D("105.74")
+    assert not total["decomposable"]
     assert result.notes == []
     assert set(result.sql) == {"base", "current"} and all("SELECT" in s for s in result.sql.values())
     assert set(result.timings) == {"query", "decompose"}
@@ -258,24 +278,41 @@ def test_by_channel_against_an_oracle(shop: Project) -> None:
 
 def test_whole_shop_decomposes_the_aggregate(shop: Project) -> None:
     result = decompose(shop, params(stores=("s",)))
-    assert len(result.table) == 1
-    row = result.table.iloc[0]
-    assert row.segment == "total" and row.decomposable
-    check_row(row, oracle(None))
+    table = rows(result)
+    assert list(table) == ["total"]
+    assert table["total"]["decomposable"]
+    check_row(table["total"], oracle(None))
     # the aggregate's effects differ from the sum of the segment effects
-    by_channel = decompose(shop, params(by="channel")).table.set_index("segment").loc["total"]
-    assert row.traffic_effect != by_channel.traffic_effect
+    by_channel = rows(decompose(shop, params(by="channel", stores=("s",))))["total"]
+    assert table["total"]["traffic_effect"] != by_channel["traffic_effect"]
     assert result.not_decomposable == {}
 
 
+def test_a_store_without_traffic_is_reported_with_the_metric_notes(shop: Project) -> None:
+    result = decompose(shop, params(by="store"))
+    table = rows(result)
+    assert list(table) == ["g", "s", "total"]
+    check_row(table["s"], oracle(None))
+    g = table["g"]
+    assert pd.isna(g["uv_base"]) and g["traffic_effect"] is None and not g["decomposable"]
+    assert (g["paid_amount_base"], g["paid_amount_current"], g["not_decomposed"]) == (D("8.00"), D("9.50"), D("1.50"))
+    assert result.not_decomposable == {"g": "uv not available in the base period (see notes)"}
+    assert result.notes and any("uv" in n for n in result.notes)
+    assert table["total"]["traffic_effect"] == table["s"]["traffic_effect"]
+    assert table["total"]["paid_amount_change"] == table["s"]["paid_amount_change"] + D("1.50")
+    # without a split, the whole shop's visitors are unknown: nothing to decompose, and the notes say why
+    whole = decompose(shop, params())
+    assert not rows(whole)["total"]["decomposable"] and whole.notes
+
+
 def test_a_period_without_data_is_not_decomposable(shop: Project) -> None:
-    result = decompose(
-        shop, DecomposeParams(start=date(2026, 2, 1), end=date(2026, 2, 7), base_start=BASE[0], base_end=BASE[1])
+    later = DecomposeParams(
+        start=date(2026, 2, 1), end=date(2026, 2, 7), base_start=BASE[0], base_end=BASE[1], stores=("s",)
     )
-    row = result.table.iloc[0]
-    assert not row.decomposable and row.traffic_effect is None
-    assert row.paid_amount_change == D("-220.00") == row.not_decomposed
-    assert "current period" in result.not_decomposable["total"]
+    row = rows(decompose(shop, later))["total"]
+    assert not row["decomposable"] and row["traffic_effect"] is None
+    assert row["paid_amount_change"] == D("-220.00") == row["not_decomposed"]
+    assert "current period" in row["reason"]
 
 
 def test_params_are_validated_and_registered() -> None:

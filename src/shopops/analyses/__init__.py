@@ -1,7 +1,7 @@
 """Analyses on top of the metric layer: one module per analysis (``Params`` → run → ``Result``).
 
 >>> from shopops.analyses import DecomposeParams, decompose            # doctest: +SKIP
->>> result = decompose(project, DecomposeParams(start=..., end=..., base_start=..., base_end=..., by="channel"))
+>>> result = decompose(project, DecomposeParams(start=..., end=..., base_start=..., base_end=..., by="channel"))  # doctest: +SKIP
 >>> result.table                                                      # doctest: +SKIP
 
 ``ANALYSES`` is the registry: built-ins and extensions register under a name.

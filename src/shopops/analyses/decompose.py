@@ -217,6 +217,8 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams) -> DecomposeRe
     if params.by or not rows:
         rows.append(_total_row(rows))
     table = pd.DataFrame(rows, columns=COLUMNS)
+    for c in ("uv_base", "uv_current", "buyers_base", "buyers_current"):
+        table[c] = table[c].astype("Int64")  # counts; <NA> where the metric layer has no figure
     done = time.perf_counter()
     return DecomposeResult(
         params=params,
