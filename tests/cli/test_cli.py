@@ -123,3 +123,43 @@ def test_import_for_a_new_store_adds_it(tmp_path: Path) -> None:
     assert "added store 'jd1'" in proc.stderr
     config = tomllib.loads((project / "shopops.toml").read_text(encoding="utf-8"))
     assert config["stores"][0]["platform"] == "jd"
+
+
+def test_decompose_splits_the_change_exactly(tmp_path: Path) -> None:
+    shopops("init", "p", "--store", "s:other", cwd=tmp_path)
+    project = tmp_path / "p"
+    orders = project / "orders.csv"
+    rows = ["order_id,buyer_id,created_at,paid_at,total_amount,paid_amount"]
+    # base day: 2 buyers × 100.00; current day: 3 buyers × 110.00
+    rows += [f"b{i},u{i},2024-01-01 10:00,2024-01-01 10:00,100.00,100.00" for i in range(2)]
+    rows += [f"c{i},v{i},2024-01-02 10:00,2024-01-02 10:00,110.00,110.00" for i in range(3)]
+    orders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    traffic = project / "traffic.csv"
+    traffic.write_text("date,uv\n2024-01-01,100\n2024-01-02,120\n", encoding="utf-8")
+    shopops("import", str(orders), "--store", "s", "--kind", "orders", "--source", "generic", cwd=project)
+    shopops("import", str(traffic), "--store", "s", "--kind", "traffic", "--source", "generic", cwd=project)
+    out = shopops(
+        "decompose",
+        "--from",
+        "2024-01-02",
+        "--to",
+        "2024-01-02",
+        "--base-from",
+        "2024-01-01",
+        "--base-to",
+        "2024-01-01",
+        "--format",
+        "csv",
+        cwd=project,
+    ).stdout
+    total = next(line for line in out.splitlines() if line.startswith("total,"))
+    fields = total.split(",")
+    # oracle: V0 = 200, V1 = 330, L = 130 / ln(1.65); effects = L·ln(1.2), L·ln(1.25), L·ln(1.1)
+    import math
+
+    scale = 130 / math.log(330 / 200)
+    expected = [scale * math.log(120 / 100), scale * math.log((3 / 120) / (2 / 100)), scale * math.log(110 / 100)]
+    assert fields[3] == "130.00"
+    parts = [float(x) for x in fields[4:7]]
+    assert all(abs(p - e) <= 0.011 for p, e in zip(parts, expected, strict=True))
+    assert round(sum(parts), 2) == 130.00

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from shopops import __version__
+from shopops.cli import analyses as analyses_cmds
 from shopops.cli import data as data_cmds
 from shopops.cli import metrics as metrics_cmds
 from shopops.cli import project as project_cmds
@@ -55,6 +56,7 @@ project_cmds.register(app)
 data_cmds.register(app)
 sample_cmds.register(app)
 metrics_cmds.register(app)
+analyses_cmds.register(app)
 
 
 def main() -> None:
