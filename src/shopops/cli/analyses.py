@@ -32,6 +32,7 @@ def decompose_cmd(
 ) -> None:
     """Split the change in 支付金额 into traffic, conversion and order-value effects (LMDI, exact to the cent). 归因。"""
     from shopops.analyses import DecomposeParams, decompose
+    from shopops.analyses.decompose import COLUMNS
 
     params = DecomposeParams(
         start=_day(start, "--from"),
@@ -55,14 +56,9 @@ def decompose_cmd(
 
     out = STATE.console()
     shown = [
-        "segment",
-        "paid_amount_base",
-        "paid_amount_current",
-        "paid_amount_change",
-        "traffic_effect",
-        "conversion_effect",
-        "order_value_effect",
-        "not_decomposed",
+        c
+        for c in COLUMNS
+        if c not in ("uv_base", "uv_current", "buyers_base", "buyers_current", "decomposable", "reason")
     ]
     rich_table = Table(*shown)
     for row in table[shown].itertuples(index=False):
