@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -155,8 +156,6 @@ def test_decompose_splits_the_change_exactly(tmp_path: Path) -> None:
     total = next(line for line in out.splitlines() if line.startswith("total,"))
     fields = total.split(",")
     # oracle: V0 = 200, V1 = 330, L = 130 / ln(1.65); effects = L·ln(1.2), L·ln(1.25), L·ln(1.1)
-    import math
-
     scale = 130 / math.log(330 / 200)
     expected = [scale * math.log(120 / 100), scale * math.log((3 / 120) / (2 / 100)), scale * math.log(110 / 100)]
     assert fields[3] == "130.00"

@@ -12,6 +12,8 @@ from shopops.cli.state import STATE
 if TYPE_CHECKING:
     import pandas as pd
 
+    from shopops.cli.console import RichOut
+    from shopops.project import Project
     from shopops.warehouse.load import ImportSummary
 
 
@@ -81,10 +83,8 @@ def import_cmd(
         out.info("see the quarantined rows with `shopops quarantine --import ID`")
 
 
-def _print_summary(out: object, s: ImportSummary) -> None:
-    from rich.console import Console
-
-    console: Console = out.out  # type: ignore[attr-defined]
+def _print_summary(out: RichOut, s: ImportSummary) -> None:
+    console = out.out
     console.print(
         f"[bold]{s.file}[/bold] ({s.source}, {s.encoding}, import #{s.import_id}): "
         f"rows read {s.rows_read:,} = loaded {s.loaded:,} + updated {s.updated:,} + unchanged {s.unchanged:,}"
@@ -161,12 +161,12 @@ def summary() -> None:
     print_store_totals(project)
 
 
-def print_store_totals(project: object) -> None:
+def print_store_totals(project: Project) -> None:
     from rich.table import Table
 
     from shopops.warehouse.summary import store_totals
 
-    totals = store_totals(project.warehouse)  # type: ignore[attr-defined]
+    totals = store_totals(project.warehouse)
     table = Table(
         "store",
         "orders",

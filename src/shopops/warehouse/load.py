@@ -472,18 +472,4 @@ def _write_manifest(wh: Warehouse, s: ImportSummary, sha: str, started: float) -
     wh.con.insert("imports", ibis.memtable([row], schema=TABLES["imports"].schema()))
 
 
-def import_many(
-    wh: Warehouse,
-    paths: list[Path | str],
-    *,
-    store: str,
-    source: str | None = None,
-    kind: str | None = None,
-    mapping: Path | str | None = None,
-    console: Console | None = None,
-) -> list[ImportSummary]:
-    """Import several files, each in its own transaction."""
-    return [import_file(wh, p, store=store, source=source, kind=kind, mapping=mapping, console=console) for p in paths]
-
-
-__all__ = ["ImportSummary", "TableCounts", "import_file", "import_many", "resolve_source"]
+__all__ = ["ImportSummary", "TableCounts", "import_file", "resolve_source"]
