@@ -38,6 +38,8 @@ from shopops.metrics import query
 CENT = Decimal("0.01")
 FACTORS = {"uv": "traffic_effect", "cvr": "conversion_effect", "aov": "order_value_effect"}
 TOTAL = "total"
+#: where paid amount and buyers come from: (paid amount metric, buyers metric)
+SOURCES = {"orders": ("paid_amount", "buyers"), "traffic": ("traffic_paid_amount", "traffic_buyers")}
 NOTHING: Mapping[str, Any] = {"paid_amount": Decimal("0.00"), "uv": 0, "buyers": 0}
 
 Number = float | int | Decimal
@@ -112,7 +114,10 @@ class DecomposeParams:
     """Current period ``start``–``end`` against the base period ``base_start``–``base_end`` (inclusive).
 
     ``by``: an optional dimension (``"channel"``, ``"store"``, ``"device"``…) to decompose each segment
-    on its own; ``stores``: keep only these stores (empty: all).
+    on its own; ``stores``: keep only these stores (empty: all). ``source``: ``orders`` (paid amount
+    and buyers from the orders) or ``traffic`` (as the traffic report gives them per traffic source,
+    ``traffic_paid_amount`` and ``traffic_buyers``: the way to split by channel when order exports
+    carry no traffic channel, as on Tmall and JD).
     """
 
     start: date
@@ -121,6 +126,7 @@ class DecomposeParams:
     base_end: date
     by: str | None = None
     stores: tuple[str, ...] = ()
+    source: str = "orders"
 
     def __post_init__(self) -> None:
         for a, b, what in ((self.start, self.end, "current"), (self.base_start, self.base_end, "base")):
@@ -128,6 +134,8 @@ class DecomposeParams:
                 raise QueryError(f"the {what} period needs dates", hint="pass datetime.date values")
             if a > b:
                 raise QueryError(f"the {what} period starts after it ends ({a} > {b})", hint="swap the dates")
+        if self.source not in SOURCES:
+            raise QueryError(f"unknown source {self.source!r}; valid sources: {', '.join(SOURCES)}")
         if self.by == TOTAL:
             raise QueryError("'total' is not a dimension", hint="leave by=None for the whole shop")
         object.__setattr__(self, "stores", tuple(self.stores))
@@ -194,7 +202,9 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams) -> DecomposeRe
         ("base", (params.base_start, params.base_end)),
         ("current", (params.start, params.end)),
     ):
-        df = query(project_or_warehouse, ["paid_amount", "uv", "buyers"], start=start, end=end, by=by, where=where)
+        paid, buyers = SOURCES[params.source]
+        df = query(project_or_warehouse, [paid, "uv", buyers], start=start, end=end, by=by, where=where)
+        df = df.rename(columns={paid: "paid_amount", buyers: "buyers"})
         frames[period] = df
         sql[period] = str(df.attrs.get("sql", ""))
     queried = time.perf_counter()

@@ -28,6 +28,13 @@ def decompose_cmd(
     base_end: Annotated[str, typer.Option("--base-to", help="Last day of the period to compare with (inclusive).")],
     by: Annotated[str | None, typer.Option("--by", help="Decompose each segment: channel, store, device…")] = None,
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="orders, or traffic: paid amount and buyers per source from the traffic report (channels on Tmall/JD).",
+        ),
+    ] = "orders",
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Split the change in 支付金额 into traffic, conversion and order-value effects (LMDI, exact to the cent). 归因。"""
@@ -41,6 +48,7 @@ def decompose_cmd(
         base_end=_day(base_end, "--base-to"),
         by=by,
         stores=tuple(store or ()),
+        source=source,
     )
     project = STATE.open_project()
     with project:
