@@ -1,0 +1,280 @@
+"""The report's words: labels and the sentences written from its figures, in Chinese or English.
+
+Every sentence is made from the figures it states (nothing is canned): when a figure is missing
+the sentence says so or is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from shopops.analyses.reportmodel import Kpi, Period, Section, format_value
+from shopops.metrics.catalogue import Catalogue
+
+LABELS: dict[str, tuple[str, str]] = {
+    "attribution": ("支付金额变化归因", "What moved paid amount"),
+    "bridge": ("支付金额：上期 → 本期", "Paid amount: previous → current"),
+    "step": ("项目", "step"),
+    "previous_paid": ("上期支付金额", "previous paid amount"),
+    "current_paid": ("本期支付金额", "current paid amount"),
+    "traffic_effect": ("流量（访客数）贡献", "traffic (visitors)"),
+    "conversion_effect": ("转化率贡献", "conversion"),
+    "order_value_effect": ("客单价贡献", "spend per buyer"),
+    "not_decomposed": ("无法拆分", "not decomposed"),
+    "by_store": ("分店铺归因", "By store"),
+    "by_channel": ("分渠道归因", "By channel"),
+    "channel_source": (
+        "渠道口径取流量报表（生意参谋等）按来源给出的访客、支付买家与支付金额。",
+        "Channels as the traffic report gives them: visitors, paying buyers and paid amount per source.",
+    ),
+    "all_sources": ("（全部来源）", "(all sources)"),
+    "segment": ("细分", "segment"),
+    "previous": ("上期", "previous"),
+    "current": ("本期", "current"),
+    "change": ("变化", "change"),
+    "change_pct": ("变化率", "change %"),
+    "kpi_tree": (
+        "指标树：支付金额 = 访客数 × 支付转化率 × 客单价",
+        "KPI tree: paid amount = visitors × conversion × spend per buyer",
+    ),
+    "kpi_tree_identity": (
+        "支付金额 = 访客数 × 支付转化率 × 客单价，三项的变化按 LMDI 精确拆分，合计等于支付金额的变化（分毫不差）。",
+        "Paid amount = visitors × conversion rate × spend per buyer; LMDI splits the change exactly, the parts add up to the change to the cent.",
+    ),
+    "period": ("期间", "period"),
+    "factor": ("因子", "factor"),
+    "factor_changes": ("各因子变化", "Change of each factor"),
+    "effect": ("对支付金额的贡献", "effect on paid amount"),
+    "root_cause": ("异常定位（按维度）", "Root cause across dimensions"),
+    "dimension": ("维度", "dimension"),
+    "explanatory_power": ("解释力", "explanatory power"),
+    "surprise": ("意外度", "surprise"),
+    "trend": ("每日走势", "Daily trend"),
+    "date": ("日期", "date"),
+    "weekday": ("星期", "weekday"),
+    "compare_period": ("对比期", "comparison"),
+    "channels": ("流量来源", "Traffic by channel"),
+    "products": ("商品", "Products"),
+    "product": ("商品编码", "product"),
+    "title": ("商品名称", "title"),
+    "top_products": ("销售额 Top 商品", "Top products by sales"),
+    "rising_products": ("增长最多的商品", "Biggest risers"),
+    "falling_products": ("下滑最多的商品", "Biggest fallers"),
+    "refunds": ("退款", "Refunds"),
+    "refund_products": ("退款最多的商品", "Products with the most refunds"),
+    "refund_share": ("退款占比", "refund share"),
+    "metric": ("指标", "metric"),
+    "ads": ("广告投放", "Advertising"),
+    "ad_tools": ("分广告工具", "By ad tool"),
+    "campaigns": ("花费 Top 推广计划", "Top campaigns by spend"),
+    "buyers": ("新老买家", "New and returning buyers"),
+    "buyer_new": ("新买家", "new"),
+    "buyer_returning": ("老买家", "returning"),
+    "stores": ("店铺对比", "Stores side by side"),
+}
+WEEKDAYS = (("周一", "周二", "周三", "周四", "周五", "周六", "周日"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+#: per report kind: (this period, the comparison, the previous period, the kind's name)
+PERIOD_WORDS = {
+    "daily": (("今日", "日环比", "昨日", "日报"), ("The day", "day on day", "the day before", "Daily report")),
+    "weekly": (("本周", "周环比", "上周", "周报"), ("This week", "week on week", "last week", "Weekly report")),
+    "monthly": (("本月", "月环比", "上月", "月报"), ("This month", "month on month", "last month", "Monthly report")),
+}
+FACTOR_NAMES = {
+    "traffic_effect": ("流量", "traffic"),
+    "conversion_effect": ("转化率", "conversion"),
+    "order_value_effect": ("客单价", "spend per buyer"),
+}
+
+
+class Narrator:
+    """Labels and sentences for one language and report kind."""
+
+    def __init__(self, lang: str, kind: str) -> None:
+        self.lang = lang
+        self.zh = lang == "zh"
+        self.kind = kind
+        self.words = PERIOD_WORDS[kind][0 if self.zh else 1]
+
+    def t(self, key: str) -> str:
+        zh, en = LABELS[key]
+        return zh if self.zh else en
+
+    def f(self, value: Any, unit: str, signed: bool = False) -> str:
+        return format_value(value, unit, signed=signed, lang=self.lang)
+
+    def weekday(self, day: date) -> str:
+        return WEEKDAYS[0 if self.zh else 1][day.weekday()]
+
+    def dimension(self, cat: Catalogue, dim: str) -> str:
+        d = cat.dimensions.get(dim)
+        if d is None:
+            return dim
+        return d.zh if self.zh else d.en
+
+    def title(self, stores: Sequence[str], period: Period) -> str:
+        who = "、".join(stores) if self.zh else ", ".join(stores)
+        return f"{who} {self.words[3]} {period.label}"
+
+    # ------------------------------------------------------------ notes
+
+    def unavailable(self, metric: str, stores: Sequence[str], needs: Sequence[str]) -> str:
+        if self.zh:
+            return f"{metric}：{'、'.join(stores)} 的数据源没有 {', '.join(needs)}，无法计算"
+        return f"{metric}: not available from the sources of {', '.join(stores)} ({', '.join(needs)} missing)"
+
+    def no_channel_attribution(self, store: str) -> str:
+        if self.zh:
+            return f"{store}：流量报表没有分来源的支付买家数与支付金额，不做渠道归因"
+        return f"{store}: its traffic report has no paying buyers and paid amount per source; no channel attribution"
+
+    def not_decomposable(self, reason: str) -> str:
+        if self.zh:
+            return f"支付金额变化无法拆分：{reason}"
+        return f"The change in paid amount cannot be decomposed: {reason}"
+
+    # ------------------------------------------------------------ sentences
+
+    def headline(self, k: Kpi, current: Period, previous: Period) -> str:
+        this, cmp_word, prev_word, _ = self.words
+        value = self.f(k.value, k.unit)
+        prev = self.f(k.previous, k.unit)
+        parts = []
+        if k.change_pct is not None:
+            parts.append(
+                f"{cmp_word} {self.f(k.change_pct, 'pct')}（{prev_word} {prev}）"
+                if self.zh
+                else f"{self.f(k.change_pct, 'pct')} {cmp_word} ({prev_word}: {prev})"
+            )
+        if k.yoy_change_pct is not None:
+            parts.append(f"{'同比' if self.zh else 'year on year'} {self.f(k.yoy_change_pct, 'pct')}")
+        if k.achievement is not None:
+            goal = self.f(k.target, k.unit)
+            parts.append(
+                f"目标 {goal}，达成率 {self.f(k.achievement, 'ratio')}"
+                if self.zh
+                else f"{self.f(k.achievement, 'ratio')} of the {goal} target"
+            )
+        if self.zh:
+            return f"{this}（{current.label}）{k.label} {value}" + (f"，{'，'.join(parts)}" if parts else "") + "。"
+        return (
+            f"{this} ({current.label}) {k.label.lower()} was {value}" + (f", {', '.join(parts)}" if parts else "") + "."
+        )
+
+    def attribution(self, total: dict[str, Any]) -> str:
+        effects = {k: total.get(k) for k in FACTOR_NAMES}
+        main = max(effects, key=lambda k: abs(effects[k] or 0))
+        name = FACTOR_NAMES[main][0 if self.zh else 1]
+        change = self.f(total.get("paid_amount_change"), "money", True)
+        t, c, o = (self.f(effects[k], "money", True) for k in FACTOR_NAMES)
+        if self.zh:
+            return f"支付金额变化 {change}：流量贡献 {t}，转化率贡献 {c}，客单价贡献 {o}；影响最大的是{name}。"
+        return (
+            f"Paid amount changed by {change}: traffic {t}, conversion {c}, spend per buyer {o}; {name} mattered most."
+        )
+
+    def root_cause(self, metric: str, row: dict[str, Any], unit: str) -> str:
+        seg, dim = row.get("segment"), row.get("dimension")
+        change_unit = "pp" if unit == "ratio" else unit
+        share = self.f(row.get("explanatory_power"), "ratio")
+        diff = self.f(row.get("change"), change_unit, True)
+        if self.zh:
+            return f"{metric}的变化主要出在 {dim}「{seg}」：变化 {diff}，解释了总变化的 {share}。"
+        return f"The change in {metric.lower()} is concentrated in {dim} “{seg}”: {diff}, explaining {share} of the total change."
+
+    def channels(self, row: dict[str, Any], uv: str) -> str:
+        name = row.get("channel")
+        pct = self.f(row.get("uv_change_pct"), "pct")
+        if self.zh:
+            return f"最大的流量来源是「{name}」：{uv} {self.f(row.get('uv'), 'count')}，环比 {pct}。"
+        return f"The largest traffic source was “{name}”: {self.f(row.get('uv'), 'count')} visitors ({pct})."
+
+    def products(
+        self, top: list[dict[str, Any]], rises: list[dict[str, Any]], falls: list[dict[str, Any]], n: int
+    ) -> list[str]:
+        out = []
+        if top:
+            r = top[0]
+            name = r.get("title") or r.get("product")
+            amount = self.f(r.get("item_amount"), "money")
+            out.append(
+                f"{n} 个商品有销售，销售额最高的是「{name}」（{amount}）。"
+                if self.zh
+                else f"{n} products sold; the best seller was “{name}” ({amount})."
+            )
+        if falls:
+            r = falls[0]
+            name = r.get("title") or r.get("product")
+            diff = self.f(r.get("item_amount_change"), "money", True)
+            out.append(
+                f"下滑最多的商品是「{name}」（{diff}）。" if self.zh else f"The biggest faller was “{name}” ({diff})."
+            )
+        return out
+
+    def refunds(self, amount: dict[str, Any] | None, rate: dict[str, Any]) -> str:
+        value = self.f(rate.get("value"), "ratio")
+        diff = self.f(rate.get("change_pp"), "pp")
+        money = self.f(amount.get("value"), "money") if amount else None
+        if self.zh:
+            return f"退款率 {value}（较上期 {diff}）" + (f"，退款金额 {money}。" if money else "。")
+        return f"Refund rate {value} ({diff} on the previous period)" + (f", refunds {money}." if money else ".")
+
+    def ads(self, total: dict[str, Any]) -> str:
+        spend = self.f(total.get("ad_spend"), "money")
+        pct = self.f(total.get("ad_spend_change_pct"), "pct")
+        roas = self.f(total.get("roas"), "number")
+        roas_prev = self.f(total.get("roas_prev"), "number")
+        if self.zh:
+            return f"广告花费 {spend}（环比 {pct}），ROAS {roas}（上期 {roas_prev}）。"
+        return f"Ad spend {spend} ({pct}), ROAS {roas} (previous {roas_prev})."
+
+    def buyers(self, rows: list[dict[str, Any]]) -> str:
+        counts = {str(r["buyer_type"]): r.get("buyers") for r in rows}
+        total = sum(v for v in counts.values() if v)
+        parts = [f"{k} {self.f(v, 'count')}" for k, v in counts.items()]
+        sep = "，" if self.zh else ", "
+        if self.zh:
+            return f"支付买家 {self.f(total, 'count')} 人：{sep.join(parts)}。"
+        return f"{self.f(total, 'count')} paying buyers: {sep.join(parts)}."
+
+    def summary(
+        self,
+        kpis: list[Kpi],
+        total: dict[str, Any],
+        sections: list[Section],
+        current: Period,
+        previous: Period,
+    ) -> list[str]:
+        """The 3–5 most important facts: the headline, what drove it, where, then the largest movers."""
+        out = []
+        by = {k.metric: k for k in kpis}
+        paid = by.get("paid_amount")
+        if paid is not None:
+            out.append(self.headline(paid, current, previous))
+        if total.get("decomposable"):
+            out.append(self.attribution(total))
+        texts = {s.id: s.text for s in sections}
+        for sid in ("root_cause", "products", "refunds", "ads"):
+            if texts.get(sid):
+                out.append(texts[sid][0])
+        # then other headline figures that moved most
+        moved = [
+            k
+            for k in kpis
+            if k.metric not in ("paid_amount",) and k.change_pct is not None and abs(k.change_pct) >= 0.2
+        ]
+        moved.sort(key=lambda k: -abs(k.change_pct or 0))
+        for k in moved[:1]:
+            out.append(self._moved(k))
+        return out[:5]
+
+    def _moved(self, k: Kpi) -> str:
+        _, cmp_word, _, _ = self.words
+        value, pct = self.f(k.value, k.unit), self.f(k.change_pct, "pct")
+        if self.zh:
+            return f"{k.label} {value}，{cmp_word} {pct}。"
+        return f"{k.label} {value}, {pct} {cmp_word}."
+
+
+__all__ = ["LABELS", "Narrator"]
