@@ -175,13 +175,26 @@ class Narrator:
         )
 
     def root_cause(self, metric: str, row: dict[str, Any], unit: str) -> str:
+        """The top-ranked segment; "concentrated" only when it explains at least half of the change."""
         seg, dim = row.get("segment"), row.get("dimension")
         change_unit = "pp" if unit == "ratio" else unit
-        share = self.f(row.get("explanatory_power"), "ratio")
+        power = row.get("explanatory_power")
+        share = self.f(power, "ratio")
         diff = self.f(row.get("change"), change_unit, True)
+        if power is not None and power >= 0.5:
+            if self.zh:
+                return f"{metric}的变化主要出在{dim}「{seg}」：变化 {diff}，解释了总变化的 {share}。"
+            return (
+                f"The change in {metric.lower()} is concentrated in {dim} “{seg}”: {diff}, {share} of the total change."
+            )
         if self.zh:
-            return f"{metric}的变化主要出在 {dim}「{seg}」：变化 {diff}，解释了总变化的 {share}。"
-        return f"The change in {metric.lower()} is concentrated in {dim} “{seg}”: {diff}, explaining {share} of the total change."
+            return (
+                f"{metric}的变化分布较广，没有单一细分占到一半；最反常的是{dim}「{seg}」（变化 {diff}，解释 {share}）。"
+            )
+        return (
+            f"The change in {metric.lower()} is broad, no single segment explains half of it; the most unusual is"
+            f" {dim} “{seg}” ({diff}, {share} of the change)."
+        )
 
     def channels(self, row: dict[str, Any], uv: str) -> str:
         name = row.get("channel")
