@@ -13,7 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose, lmdi, lmdi_float
+from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, rootcause
 
-ANALYSES: dict[str, Callable[..., Any]] = {"decompose": decompose}
+ANALYSES: dict[str, Callable[..., Any]] = {"decompose": decompose, "rootcause": rootcause}
 
-__all__ = ["ANALYSES", "DecomposeParams", "DecomposeResult", "decompose", "lmdi", "lmdi_float"]
+__all__ = [
+    "ANALYSES",
+    "DecomposeParams",
+    "DecomposeResult",
+    "RootCauseParams",
+    "RootCauseResult",
+    "decompose",
+    "lmdi",
+    "lmdi_float",
+    "rootcause",
+]
