@@ -263,6 +263,7 @@ def build_report(project_or_warehouse: Any, params: ReportParams) -> Report:
         kpis=kpis,
         sections=sections,
         notes=ctx.notes,
+        timings=ctx.timings,
     )
 
 

@@ -152,6 +152,7 @@ class Report:
     kpis: list[Kpi]
     sections: list[Section]
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step of building; not rendered
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:

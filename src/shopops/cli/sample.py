@@ -11,6 +11,7 @@ import typer
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
+    from shopops.project import Project
     from shopops.sample import Anomaly, SampleResult
 
 
@@ -81,6 +82,23 @@ def sample(
     console.out.print(f"described in {out / 'sample.json'}", highlight=False)
 
 
+def write_reports(project: Project, kind: str) -> list[Path]:
+    """The newest complete ``kind`` report of every currency group, all formats; the HTML paths."""
+    from shopops.analyses.report import ReportParams, build_report, report_scopes
+    from shopops.reports import render
+
+    console = STATE.console()
+    out = []
+    for scope in report_scopes(project.warehouse):
+        with console.task(f"{kind} report: {', '.join(scope)}"):
+            report = build_report(project, ReportParams(kind, stores=scope, lang=project.settings.language))  # type: ignore[arg-type]
+            paths = render(report, project.settings.root / "reports")
+        for line in report.summary:
+            console.out.print(f"  • {line}", highlight=False)
+        out.append(paths["html"])
+    return out
+
+
 def demo(
     directory: Annotated[Path, typer.Argument(help="Project folder for the demo (replaced if it exists).")] = Path(
         "demo"
@@ -114,4 +132,7 @@ def demo(
             summary = project.import_files([exports / f.path], store=f.store, source=f.source, kind=f.kind)[0]
             _print_summary(console, summary)
         print_store_totals(project)
+        written = write_reports(project, "weekly")
     console.out.print(f"\nproject: {directory}  (try: shopops --project {directory} summary)", highlight=False)
+    for path in written:
+        console.out.print(f"weekly report: {path}", highlight=False)

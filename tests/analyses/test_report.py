@@ -1,0 +1,224 @@
+"""The report builder: periods, a hand-computed shop, the real Tmall February 2020 export."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import typer
+
+from shopops.analyses.report import ReportParams, build_report, default_day, periods, report_scopes
+from shopops.analyses.reportmodel import Report
+from shopops.cli.report import parse_day
+from shopops.errors import QueryError
+from shopops.project import Project
+
+D = Decimal
+ORDERS = "order_id,buyer_id,created_at,paid_at,total_amount,paid_amount,refund_amount,units,province,channel,device"
+
+
+def import_csv(
+    project: Project, folder: Path, name: str, store: str, kind: str, header: str, rows: list[tuple]
+) -> None:  # type: ignore[type-arg]
+    path = folder / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header.split(","), *rows])
+    (summary,) = project.import_files([path], store=store, source="generic", kind=kind)
+    assert summary.quarantined == 0, project.quarantine(summary.import_id).to_dict("records")
+
+
+# ---------------------------------------------------------------- periods
+
+
+def test_periods_of_each_kind() -> None:
+    cur, prev, yoy = periods("weekly", date(2026, 10, 22))  # a Thursday
+    assert (cur.start, cur.end, cur.label) == (date(2026, 10, 19), date(2026, 10, 25), "2026-W43")
+    assert (prev.start, prev.end) == (date(2026, 10, 12), date(2026, 10, 18))
+    assert (yoy.start, yoy.end) == (date(2025, 10, 20), date(2025, 10, 26))  # 52 weeks back: Monday again
+    assert yoy.start.weekday() == 0
+    cur, prev, yoy = periods("monthly", date(2024, 3, 31))
+    assert (cur.start, cur.end, cur.label) == (date(2024, 3, 1), date(2024, 3, 31), "2024-03")
+    assert (prev.start, prev.end) == (date(2024, 2, 1), date(2024, 2, 29))  # the whole previous month
+    assert (yoy.start, yoy.end) == (date(2023, 3, 1), date(2023, 3, 31))
+    cur, prev, yoy = periods("daily", date(2026, 11, 11))
+    assert (cur.start, prev.start, yoy.start) == (date(2026, 11, 11), date(2026, 11, 10), date(2025, 11, 12))
+    assert yoy.start.weekday() == cur.start.weekday()
+
+
+def test_default_period_is_the_newest_complete_one() -> None:
+    last = date(2026, 10, 31)  # a Saturday: that week is incomplete
+    assert default_day("weekly", last) == date(2026, 10, 25)
+    assert default_day("weekly", date(2026, 11, 1)) == date(2026, 11, 1)  # Sunday closes the week
+    assert default_day("monthly", last) == last  # October is complete
+    assert default_day("monthly", date(2026, 10, 30)) == date(2026, 9, 30)
+    assert default_day("daily", last) == last
+
+
+def test_cli_period_options() -> None:
+    assert parse_day("weekly", None, "2026-W43", None) == date(2026, 10, 19)
+    assert parse_day("monthly", None, None, "2026-02") == date(2026, 2, 1)
+    assert parse_day("daily", "2026-11-11", None, None) == date(2026, 11, 11)
+    assert parse_day("daily", None, None, None) is None
+    for args in (("x", None, None), (None, "2026-43", None), (None, None, "2026-13"), ("2026-01-01", "2026-W01", None)):
+        with pytest.raises(typer.BadParameter):
+            parse_day("weekly", *args)
+
+
+def test_params_are_validated() -> None:
+    with pytest.raises(QueryError, match="valid reports"):
+        ReportParams("yearly")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="valid languages"):
+        ReportParams("weekly", lang="fr")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- a hand-computed shop
+#
+# Week 2026-W10 (03-02..03-08) is the base, 2026-W11 (03-09..03-15) the report week.
+#   base:    b1 pays 100, b2 pays 200 (50 refunded)          -> paid 300, 2 buyers, uv 100
+#   current: b1 150, b3 300, b4 150 (30 refunded), b5 unpaid -> paid 600, 3 buyers, uv 200
+# cvr 0.02 -> 0.015, aov 150 -> 200. LMDI: L = 300 / ln 2;
+#   traffic = L ln 2 = 300.00, conversion = L ln 0.75 = -124.51, order value = L ln(4/3) = +124.51.
+# Day targets of 100 for the seven current days: 700, achievement 600 / 700.
+
+
+@pytest.fixture(scope="module")
+def shop(project_factory: Callable[[str], Project], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    p = project_factory("report_shop")
+    folder = tmp_path_factory.mktemp("report_shop_files")
+    p.add_store("s1", platform="tmall", currency="CNY", timezone="Asia/Shanghai")
+    orders = [
+        ("o1", "b1", "2026-03-02 10:00:00", "2026-03-02 10:01:00", 100, 100, 0, 1, "上海", "", "mobile"),
+        ("o2", "b2", "2026-03-04 11:00:00", "2026-03-04 11:05:00", 200, 200, 50, 2, "浙江省", "", "pc"),
+        ("o3", "b1", "2026-03-10 09:00:00", "2026-03-10 09:01:00", 150, 150, 0, 1, "上海", "", "mobile"),
+        ("o4", "b3", "2026-03-11 20:00:00", "2026-03-11 20:02:00", 300, 300, 0, 3, "北京", "", "mobile"),
+        ("o5", "b4", "2026-03-12 21:00:00", "2026-03-12 21:00:30", 150, 150, 30, 1, "上海", "", "pc"),
+        ("o6", "b5", "2026-03-13 08:00:00", "", 80, 0, 0, 1, "上海", "", "mobile"),
+    ]
+    import_csv(p, folder, "orders.csv", "s1", "orders", ORDERS, orders)
+    traffic = [(d, "", "", uv, uv * 3, 0, 0, "") for d, uv in (("2026-03-02", 50), ("2026-03-04", 50))]
+    traffic += [
+        (d, "", "", uv, uv * 3, 0, 0, "") for d, uv in (("2026-03-10", 60), ("2026-03-11", 60), ("2026-03-12", 80))
+    ]
+    import_csv(
+        p, folder, "traffic.csv", "s1", "traffic", "date,channel,device,uv,pv,cart_users,fav_users,buyers", traffic
+    )
+    targets = [("paid_amount", "day", f"2026-03-{d:02d}", f"2026-03-{d:02d}", 100) for d in range(9, 16)]
+    import_csv(p, folder, "targets.csv", "s1", "targets", "metric,grain,period_start,period_end,value", targets)
+    yield p
+
+
+@pytest.fixture(scope="module")
+def week(shop: Project) -> Report:
+    return build_report(shop, ReportParams("weekly", day=date(2026, 3, 12), stores=("s1",), lang="zh"))
+
+
+def test_headline_figures_by_hand(week: Report) -> None:
+    paid = week.kpi("paid_amount")
+    assert (paid.value, paid.previous, paid.change) == (D("600.00"), D("300.00"), D("300.00"))
+    assert paid.change_pct == 1.0
+    assert paid.target == D("700.00")
+    assert paid.achievement == pytest.approx(600 / 700)
+    assert paid.yoy is None or paid.yoy == D("0.00")  # nothing a year before
+    uv, cvr, aov = week.kpi("uv"), week.kpi("cvr"), week.kpi("aov")
+    assert (uv.value, uv.previous) == (200, 100)
+    assert (cvr.value, cvr.previous) == (pytest.approx(0.015), pytest.approx(0.02))
+    assert cvr.change == pytest.approx(-0.005) and cvr.change_pct is None  # a ratio moves in points
+    assert (aov.value, aov.previous) == (pytest.approx(200.0), pytest.approx(150.0))
+    refund = week.kpi("refund_amount")
+    assert (refund.value, refund.previous) == (D("30.00"), D("50.00"))
+    assert week.kpi("refund_rate").value == pytest.approx(0.05)
+    assert week.kpi("paid_orders").value == 3
+
+
+def test_attribution_bridge_by_hand(week: Report) -> None:
+    bridge = {r["step"]: r["amount"] for r in week.section("attribution").table("bridge").rows}
+    assert list(bridge.values()) == [D("300.00"), D("300.00"), D("-124.51"), D("124.51"), D("600.00")]
+    effects = list(bridge.values())[1:4]
+    assert sum(effects) == D("300.00")  # the parts add up to the change, to the cent
+    assert math.isclose(300 / math.log(2) * math.log(0.75), -124.5112, abs_tol=1e-4)
+
+
+def test_summary_states_the_figures(week: Report) -> None:
+    first, second = week.summary[:2]
+    assert "600.00" in first and "+100.00%" in first and "300.00" in first and "85.71%" in first
+    assert "+300.00" in second and "-124.51" in second and "+124.51" in second and "流量" in second
+    assert 3 <= len(week.summary) <= 5
+
+
+def test_trend_has_every_day_of_both_weeks(week: Report) -> None:
+    rows = week.section("trend").table("daily").rows
+    assert [r["date"] for r in rows] == [date(2026, 3, d) for d in range(9, 16)]
+    by_day = {r["date"].day: (r["paid_amount"], r["paid_amount_prev"]) for r in rows}
+    assert by_day[10] == (D("150.00"), D("0.00"))  # the base week's Tuesday had no payment
+    assert by_day[9] == (D("0.00"), D("100.00"))  # Monday 03-02 paid 100
+    assert by_day[11][1] == D("200.00")
+
+
+def test_missing_sources_are_noted_not_guessed(week: Report) -> None:
+    ids = [s.id for s in week.sections]
+    assert "ads" not in ids and "products" not in ids  # no ad or item exports
+    assert any("ad_spend" in n or "广告" in n for n in week.notes)
+
+
+def test_english_report_and_json(shop: Project) -> None:
+    report = build_report(shop, ReportParams("weekly", day=date(2026, 3, 12), stores=("s1",), lang="en"))
+    assert report.summary[0].startswith("This week (2026-W11)")
+    data = report.to_dict()
+    kpi = next(k for k in data["kpis"] if k["metric"] == "paid_amount")
+    assert kpi["value"] == 600.0 and kpi["target"] == 700.0
+    assert data["period"] == {"start": "2026-03-09", "end": "2026-03-15", "label": "2026-W11"}
+
+
+def test_daily_report_compares_with_the_day_before(shop: Project) -> None:
+    report = build_report(shop, ReportParams("daily", day=date(2026, 3, 11), stores=("s1",), lang="en"))
+    paid = report.kpi("paid_amount")
+    assert (paid.value, paid.previous) == (D("300.00"), D("150.00"))
+    assert paid.target == D("100.00") and paid.achievement == pytest.approx(3.0)
+    assert len(report.section("trend").table("daily").rows) == 14
+
+
+def test_scopes_group_stores_by_currency(shop: Project) -> None:
+    assert report_scopes(shop.warehouse, ["s1"]) == [("s1",)]
+    assert report_scopes(shop.warehouse) == [("tmall", "jd", "s1"), ("shop", "uk")]  # CNY; USD (the template's)
+    with pytest.raises(QueryError, match="different currencies"):
+        build_report(shop, ReportParams("weekly", day=date(2026, 3, 12)))
+    with pytest.raises(QueryError, match="unknown store"):
+        report_scopes(shop.warehouse, ["nope"])
+
+
+# ---------------------------------------------------------------- the real Tmall export, February 2020
+
+
+@pytest.fixture(scope="module")
+def tmall(project_factory: Callable[[str], Project], dataset_file: Callable[[str, str], Path]) -> Project:
+    path = dataset_file("tmall_order_report", "tmall_order_report.csv")
+    p = project_factory("tmall_report_monthly")
+    p.import_files([path], store="tmall")
+    return p
+
+
+def test_tmall_february_monthly_report_matches_source(tmall: Project) -> None:
+    """SOURCE.md: 买家实际支付金额 1,902,487.15 + 退款金额 572,335.92 = gross paid 2,474,823.07 over
+    24,087 paid orders. By payment time six of them fall on 2020-03-01, so February is the total less
+    the 2020-03-01 daily figures."""
+    month = build_report(tmall, ReportParams("monthly", day=date(2020, 2, 1), stores=("tmall",), lang="zh"))
+    day = build_report(tmall, ReportParams("daily", day=date(2020, 3, 1), stores=("tmall",), lang="zh"))
+    paid, orders, refunds = (month.kpi(m) for m in ("paid_amount", "paid_orders", "refund_amount"))
+    march = [day.kpi(m).value for m in ("paid_amount", "paid_orders", "refund_amount")]
+    assert paid.value + march[0] == D("1902487.15") + D("572335.92")
+    assert orders.value + march[1] == 24_087
+    assert refunds.value + march[2] == D("572335.92")
+    assert (paid.value, orders.value, refunds.value) == (D("2474347.07"), 24_081, D("572157.92"))
+    assert month.kpi("net_sales").value == paid.value - refunds.value
+    # buyer-level figures are not in this export: unavailable, said so, never guessed
+    for metric in ("uv", "cvr", "aov", "buyers"):
+        assert metric not in {k.metric for k in month.kpis} or month.kpi(metric).value is None
+    assert any("buyer_id" in n for n in month.notes)
+    assert any("traffic_daily.uv" in n for n in month.notes)
+    assert month.previous.label == "2020-01" and month.kpi("paid_amount").change_pct is None
+    assert month.summary and "2,474,347.07" in month.summary[0]
