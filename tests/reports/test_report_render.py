@@ -46,3 +46,29 @@ def test_default_stem() -> None:
     assert default_stem(report) == "weekly-2026-W47-etc+x-y"
     assert safe_name("..") == "report"
     assert safe_name("a" * 300) == "a" * 120
+
+
+def test_sparse_reports_render(tmp_path: Path) -> None:
+    """No KPIs, no summary, a text-only section, an empty table with charts, no year-ago period."""
+    import openpyxl
+
+    from shopops.analyses.reportmodel import Chart, Column, Section, Table
+
+    report = example_report("en")
+    report.kpis, report.summary, report.notes, report.yoy, report.currency = [], [], [], None, None
+    empty = Table("t", "", [Column("day", "Day"), Column("paid", "Paid", "money")], [])
+    report.sections = [
+        Section("text_only", "Plan for next week", ["Restock down jackets before the cold front."]),
+        Section(
+            "empty",
+            "Nothing sold",
+            tables=[empty],
+            charts=[Chart(k, k, k, "t", "day", ("paid",)) for k in ("bar", "barh", "line", "waterfall", "pie")],  # type: ignore[arg-type]
+        ),
+    ]
+    paths = render(report, tmp_path)
+    assert "Plan for next week" in paths["html"].read_text(encoding="utf-8")
+    assert "| Day | Paid |\n|---|---:|\n" in paths["md"].read_text(encoding="utf-8")
+    wb = openpyxl.load_workbook(paths["xlsx"])
+    assert wb.sheetnames == ["Summary", "Plan for next week", "Nothing sold", "Notes"]
+    assert len(wb["Nothing sold"]._charts) == 5
