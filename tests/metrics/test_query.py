@@ -76,6 +76,7 @@ SALES = ["gmv", "orders", "paid_amount", "refund_amount", "net_sales", "paid_ord
 SALES += ["refund_amount_by_refund_time"]
 BUYERS_AND_TRAFFIC = ["buyers", "new_buyers", "returning_buyers", "repeat_rate", "uv", "pv", "cart_users", "fav_users"]
 BUYERS_AND_TRAFFIC += ["cvr", "aov", "uv_value", "upt", "refund_rate", "add_to_cart_rate", "fav_rate"]
+BUYERS_AND_TRAFFIC += ["traffic_buyers", "traffic_paid_amount"]
 ADVERTISING = ["ad_spend", "ad_amount", "impressions", "clicks", "ad_orders", "roas", "cpc", "ctr", "acos"]
 PROFIT = ["item_amount", "item_units", "item_refund", "item_net_sales", "cogs", "gross_profit", "gross_margin"]
 PROFIT += ["contribution"]
@@ -142,6 +143,29 @@ def test_buyers_traffic_and_ratios_by_hand(shop: Project) -> None:
     assert col(df, "refund_rate") == [10 / 130.5, 50.25 / 77.25]
     assert col(df, "add_to_cart_rate") == [16 / 170, 22 / 240]
     assert col(df, "fav_rate") == [7 / 170, 7 / 240]
+    assert col(df, "traffic_buyers") == [2, 3]  # Jan 5 total row 1, Jan 6 channels 0 + 1; week 3: 1 + 1 + 1
+    assert col(df, "traffic_paid_amount") == [None, None]  # this traffic report has no paid amount
+    assert any("traffic_daily.paid_amount" in n for n in df.attrs["notes"])
+
+
+def test_traffic_report_paid_amount_by_hand(tmp_path: Path) -> None:
+    """Day 1 has a total row (100.00) and channel rows; day 2 channel rows only."""
+    p = Project.init(tmp_path / "p", stores=[{"name": "s", "platform": "tmall"}])
+    rows = [
+        ("2026-01-05", "", "", 10, 3, "100.00"),
+        ("2026-01-05", "search", "", 6, 2, "60.00"),
+        ("2026-01-05", "feed", "", 5, 1, "50.00"),
+        ("2026-01-06", "search", "", 4, 1, "30.10"),
+        ("2026-01-06", "feed", "", 3, 1, "20.05"),
+    ]
+    import_csv(p, tmp_path, "t.csv", "s", "traffic", "date,channel,device,uv,buyers,paid_amount", rows)
+    metrics = ["traffic_paid_amount", "traffic_buyers", "uv"]
+    whole = query(p, metrics, start="2026-01-05", end="2026-01-11")
+    assert (whole["traffic_paid_amount"][0], whole["traffic_buyers"][0], whole["uv"][0]) == (D("150.15"), 5, 17)
+    split = query(p, metrics, start="2026-01-05", end="2026-01-11", by="channel").set_index("channel")
+    assert split.loc["search", "traffic_paid_amount"] == D("90.10") and split.loc["feed", "traffic_buyers"] == 2
+    assert split.loc["feed", "traffic_paid_amount"] == D("70.05")
+    p.close()
 
 
 def test_ads_by_hand(shop: Project) -> None:
