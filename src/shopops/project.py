@@ -28,7 +28,8 @@ class Project:
     def __init__(self, settings: Settings, console: Console | None = None) -> None:
         self.settings = settings
         self.console = console or NullConsole()
-        self._warehouse: Warehouse | None = None
+        self._warehouse: Warehouse | None = None  # the DuckDB file
+        self._spark: Warehouse | None = None  # engine = "spark": the Parquet layout, read only
 
     @classmethod
     def open(cls, path: Path | str | None = None, console: Console | None = None) -> Project:
@@ -60,11 +61,21 @@ class Project:
         )
         settings.save()
         project = cls(settings, console)
-        project.warehouse.ensure_tables()  # creates the warehouse file and its tables
+        project.duckdb_warehouse.ensure_tables()  # creates the warehouse file and its tables
         return project
 
     @property
     def warehouse(self) -> Warehouse:
+        """The warehouse queries read: DuckDB, or with ``engine = "spark"`` the Parquet layout on Spark."""
+        if self.settings.engine == "spark":
+            if self._spark is None:
+                self._spark = Warehouse.open_spark(self.settings)
+            return self._spark
+        return self.duckdb_warehouse
+
+    @property
+    def duckdb_warehouse(self) -> Warehouse:
+        """The DuckDB warehouse file, whatever the engine: imports write it, exports read it."""
         if self._warehouse is None:
             self._warehouse = Warehouse.open(self.settings)
         return self._warehouse
@@ -73,6 +84,9 @@ class Project:
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None
+        if self._spark is not None:
+            self._spark.close()
+            self._spark = None
 
     def __enter__(self) -> Project:
         return self
@@ -102,9 +116,17 @@ class Project:
     ) -> list[ImportSummary]:
         """Import each file in its own transaction; see :func:`shopops.warehouse.load.import_file`."""
         return [
-            import_file(self.warehouse, p, store=store, source=source, kind=kind, mapping=mapping, console=self.console)
+            import_file(
+                self.duckdb_warehouse, p, store=store, source=source, kind=kind, mapping=mapping, console=self.console
+            )
             for p in paths
         ]
+
+    def export_parquet(self, out_dir: Path | str | None = None) -> dict[str, Path]:
+        """Write the DuckDB warehouse as the Parquet layout the Spark engine reads (default folder:
+        ``spark_layout`` of shopops.toml); see :meth:`Warehouse.export_parquet` and docs/spark.md."""
+        target = Path(out_dir) if out_dir is not None else self.settings.spark_layout_path
+        return self.duckdb_warehouse.export_parquet(target)
 
     def imports(self) -> pd.DataFrame:
         return self.warehouse.imports()

@@ -6,8 +6,10 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     language = "zh"                 # zh | en
     fiscal_year_start_month = 1     # 1..12
     warehouse = "warehouse.duckdb"  # relative to the project folder
-    engine = "duckdb"               # duckdb | pyspark
+    engine = "duckdb"               # duckdb | spark (queries read a Parquet layout; see docs/spark.md)
     memory_limit = "8GB"            # optional; default half the machine's memory
+    spark_master = "local[*]"       # with engine = "spark": the Spark master URL
+    spark_layout = "parquet"        # with engine = "spark": the Parquet layout, relative to the project folder
 
     [[stores]]
     name = "tmall_flagship"
@@ -16,7 +18,8 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     timezone = "Asia/Shanghai"
 
 Environment variables ``SHOPOPS_LANGUAGE``, ``SHOPOPS_FISCAL_YEAR_START_MONTH``,
-``SHOPOPS_WAREHOUSE``, ``SHOPOPS_ENGINE`` and ``SHOPOPS_MEMORY_LIMIT`` override the file.
+``SHOPOPS_WAREHOUSE``, ``SHOPOPS_ENGINE``, ``SHOPOPS_MEMORY_LIMIT``, ``SHOPOPS_SPARK_MASTER`` and
+``SHOPOPS_SPARK_LAYOUT`` override the file.
 """
 
 from __future__ import annotations
@@ -69,9 +72,22 @@ class Settings(BaseModel):
     language: Literal["zh", "en"] = "zh"
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     warehouse: str = "warehouse.duckdb"
-    engine: Literal["duckdb", "pyspark"] = "duckdb"
+    engine: Literal["duckdb", "spark"] = "duckdb"
     memory_limit: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+    spark_master: str = Field(default="local[*]", min_length=1)
+    spark_layout: str = Field(default="parquet", min_length=1)
     stores: tuple[StoreConfig, ...] = ()
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine_alias(cls, value: object) -> object:
+        return "spark" if value == "pyspark" else value  # the name earlier versions documented
+
+    @property
+    def spark_layout_path(self) -> Path:
+        """The Parquet layout the Spark engine reads (one folder per canonical table)."""
+        path = Path(self.spark_layout)
+        return path if path.is_absolute() else self.root / path
 
     @property
     def warehouse_path(self) -> Path:
@@ -107,6 +123,11 @@ class Settings(BaseModel):
         ]
         if self.memory_limit:
             lines.append(f'memory_limit = "{self.memory_limit}"')
+        defaults = Settings.model_fields
+        for key in ("spark_master", "spark_layout"):
+            value = getattr(self, key)
+            if value != defaults[key].default:
+                lines.append(f"{key} = {_toml_str(value)}")
         for store in self.stores:
             lines += [
                 "",
@@ -133,6 +154,8 @@ _ENV = {
     "SHOPOPS_WAREHOUSE": "warehouse",
     "SHOPOPS_ENGINE": "engine",
     "SHOPOPS_MEMORY_LIMIT": "memory_limit",
+    "SHOPOPS_SPARK_MASTER": "spark_master",
+    "SHOPOPS_SPARK_LAYOUT": "spark_layout",
 }
 
 

@@ -123,6 +123,41 @@ def persistent_tables(con: ibis.BaseBackend) -> list[str]:
     return [name for (name,) in rows.fetchall()]
 
 
+def export_parquet(con: ibis.BaseBackend, out_dir: Path | str, tables: Sequence[str]) -> dict[str, Path]:
+    """Write each of ``tables`` as ``out_dir/<table>/part-0.parquet``, all from one snapshot.
+
+    Column types are kept: ``DECIMAL(18,2)`` stays decimal, timestamps are written without a zone
+    (``isAdjustedToUTC=false``: wall time, read by Spark as ``TIMESTAMP_NTZ``). Every file is
+    written first and only then renamed over the previous export, so a failed export leaves the
+    previous layout whole. Other ``*.parquet`` files in a table's folder (a layout written by
+    another tool) are removed: the folder then holds exactly this table. Returns table -> file.
+    """
+    raw = _raw(con)
+    root = Path(out_dir)
+    staged: dict[str, Path] = {}
+    try:
+        with transaction(con):  # one snapshot: the tables agree with each other (orders with imports …)
+            for name in tables:
+                folder = root / name
+                folder.mkdir(parents=True, exist_ok=True)
+                staged[name] = folder / ".part-0.parquet.tmp"
+                path = str(staged[name]).replace("'", "''")
+                raw.execute(f"COPY (SELECT * FROM {_ident(name)}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    written: dict[str, Path] = {}
+    for name, tmp in staged.items():
+        target = tmp.with_name("part-0.parquet")
+        os.replace(tmp, target)
+        for stale in target.parent.glob("*.parquet"):
+            if stale != target:
+                stale.unlink()
+        written[name] = target
+    return written
+
+
 def _scalar(raw: duckdb.DuckDBPyConnection, sql: str) -> Any:
     row = raw.execute(sql).fetchone()
     return row[0] if row else None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.backends import connect_duckdb, replace_rows, transaction
+from shopops.backends import connect_duckdb, export_parquet, replace_rows, transaction
 from shopops.backends.duckdb import persistent_tables
+from shopops.errors import ConfigError
 from shopops.settings import Settings
 from shopops.warehouse.schema import TABLES
 
@@ -20,23 +22,71 @@ class Warehouse:
 
     >>> wh = Warehouse.open(settings)          # doctest: +SKIP
     >>> wh.table("orders").count().execute()   # doctest: +SKIP
+
+    The same queries run on Spark over a Parquet export of the tables (read only)::
+
+        wh.export_parquet("myshop/parquet")                                 # from DuckDB
+        spark_wh = Warehouse.open_spark(settings, "myshop/parquet")         # doctest: +SKIP
     """
 
-    def __init__(self, con: ibis.BaseBackend, settings: Settings) -> None:
+    def __init__(
+        self,
+        con: ibis.BaseBackend,
+        settings: Settings,
+        *,
+        engine: Literal["duckdb", "spark"] = "duckdb",
+        read_only: bool = False,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         self.con = con
         self.settings = settings
+        self.engine = engine
+        self.read_only = read_only or engine == "spark"
+        self._on_close = on_close
+        self._fields: dict[str, dict[str, set[str]]] | None = None  # per store; cached on Spark
+        self._tables: dict[str, ir.Table] = {}  # cached on Spark (each lookup asks the JVM for the schema)
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Warehouse:
         path = settings.warehouse_path
         exists = Path(path).exists()
         con = connect_duckdb(path, read_only=read_only and exists, memory_limit=settings.memory_limit)
-        wh = cls(con, settings)
+        wh = cls(con, settings, read_only=read_only and exists)
         if not (read_only and exists):
             wh.ensure_tables()
         return wh
 
+    @classmethod
+    def open_spark(
+        cls, settings: Settings, layout_dir: Path | str | None = None, *, session: Any | None = None
+    ) -> Warehouse:
+        """A read-only warehouse over the Parquet layout ``layout_dir`` (default: ``settings.spark_layout``).
+
+        ``session``: a running ``SparkSession`` to use (left running on :meth:`close`). Without it,
+        the session already active in this process is used, else one is started on
+        ``settings.spark_master`` and stopped on :meth:`close`. See docs/spark.md.
+        """
+        try:
+            from shopops.backends import spark
+        except ImportError as exc:
+            raise ConfigError(
+                f"the Spark engine needs pyspark ({exc})", hint="install it with: pip install 'shopops[spark]'"
+            ) from exc
+        on_close = None
+        if session is None:
+            session = spark.active_session()
+        if session is None:
+            session = spark.spark_session(settings.spark_master)
+            on_close = lambda: spark.stop_session(session)  # noqa: E731  (this warehouse started it)
+        layout = Path(layout_dir) if layout_dir is not None else settings.spark_layout_path
+        con = spark.connect_spark(session, layout, {name: spec.schema() for name, spec in TABLES.items()})
+        return cls(con, settings, engine="spark", on_close=on_close)
+
     def close(self) -> None:
+        if self.engine == "spark":  # disconnecting Ibis' PySpark backend would stop a shared session
+            if self._on_close is not None:
+                self._on_close()
+            return
         self.con.disconnect()
 
     def __enter__(self) -> Warehouse:
@@ -45,8 +95,16 @@ class Warehouse:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _writable(self, what: str) -> None:
+        if self.engine == "spark":
+            raise ConfigError(
+                f"{what} needs the DuckDB warehouse; the Spark engine only reads (a Parquet export)",
+                hint='import with engine = "duckdb" (or SHOPOPS_ENGINE=duckdb), then `shopops export parquet`',
+            )
+
     def ensure_tables(self) -> None:
         """Create missing tables; add columns a newer shopops declares (a forward-only migration)."""
+        self._writable("creating tables")
         existing = set(self.con.list_tables())
         with transaction(self.con):
             for spec in TABLES.values():
@@ -68,6 +126,7 @@ class Warehouse:
 
     def sync_stores(self) -> None:
         """Mirror the [[stores]] of shopops.toml into the ``stores`` table."""
+        self._writable("recording stores")
         rows = [
             {"store": s.name, "platform": s.platform, "currency": s.currency, "timezone": s.timezone}
             for s in self.settings.stores
@@ -78,7 +137,17 @@ class Warehouse:
         replace_rows(self.con, "stores", frame, ["store"])
 
     def table(self, name: str) -> ir.Table:
-        return self.con.table(name)
+        if self.engine != "spark":
+            return self.con.table(name)
+        if name not in self._tables:
+            self._tables[name] = self.con.table(name)
+        return self._tables[name]
+
+    def export_parquet(self, out_dir: Path | str) -> dict[str, Path]:
+        """Write every canonical table as ``out_dir/<table>/part-0.parquet``: the layout the Spark
+        engine reads (types kept; timestamps as zone-less wall time). Returns table -> file."""
+        self._writable("exporting")  # (the export reads DuckDB; a Spark layout is already one)
+        return export_parquet(self.con, out_dir, list(TABLES))
 
     def imports(self) -> pd.DataFrame:
         t = self.table("imports")
@@ -102,16 +171,15 @@ class Warehouse:
         """Canonical fields each table got from the sources imported for ``store``.
 
         Later layers use it to say "not available from this source" instead of guessing.
+        On Spark the layout is a fixed snapshot: the manifest is read once per warehouse.
         """
         t = self.table("imports")
-        frame = t.filter(t.store == store).select("fields").execute()
-        out: dict[str, set[str]] = {}
-        for text in frame["fields"].dropna():
-            for item in str(text).split(","):
-                if "." in item:
-                    table, column = item.split(".", 1)
-                    out.setdefault(table, set()).add(column)
-        return out
+        if self.engine == "spark":
+            if self._fields is None:
+                self._fields = _fields_by_store(t.select("store", "fields").execute())
+            return {table: set(cols) for table, cols in self._fields.get(store, {}).items()}
+        frame = t.filter(t.store == store).select("store", "fields").execute()
+        return _fields_by_store(frame).get(store, {})
 
     def snapshot(self) -> dict[str, Any]:
         """Every stored table's rows, sorted: for tests that check a warehouse did not change.
@@ -119,7 +187,21 @@ class Warehouse:
         The session's temporary objects (staging tables, Ibis memtables) are not part of the warehouse.
         """
         out: dict[str, Any] = {}
-        for name in persistent_tables(self.con):
+        for name in persistent_tables(self.con) if self.engine == "duckdb" else list(TABLES):
             frame = self.table(name).to_pandas()
             out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
         return out
+
+
+def _fields_by_store(frame: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
+    """store -> table -> columns, from rows of ``imports`` (``fields``: "table.column,…")."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for store, text in zip(frame["store"], frame["fields"], strict=True):
+        if text is None or text != text:  # NULL / NaN
+            continue
+        per_store = out.setdefault(str(store), {})
+        for item in str(text).split(","):
+            if "." in item:
+                table, column = item.split(".", 1)
+                per_store.setdefault(table, set()).add(column)
+    return out
