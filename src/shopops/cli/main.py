@@ -11,6 +11,7 @@ import typer
 from shopops import __version__
 from shopops.cli import analyses as analyses_cmds
 from shopops.cli import data as data_cmds
+from shopops.cli import export as export_cmds
 from shopops.cli import metrics as metrics_cmds
 from shopops.cli import project as project_cmds
 from shopops.cli import sample as sample_cmds
@@ -57,6 +58,7 @@ data_cmds.register(app)
 sample_cmds.register(app)
 metrics_cmds.register(app)
 analyses_cmds.register(app)
+export_cmds.register(app)
 
 
 def main() -> None:
