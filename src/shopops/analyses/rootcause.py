@@ -79,7 +79,7 @@ def surprise(base: np.ndarray, current: np.ndarray) -> np.ndarray:
     """Per-element Jensen–Shannon terms (base 2) between the base and current shares (each in [0, ½])."""
     p, q = _shares(base), _shares(current)
     m = (p + q) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         tp = np.where(p > 0, p * np.log2(p / m), 0.0)
         tq = np.where(q > 0, q * np.log2(q / m), 0.0)
     return np.asarray(np.maximum((tp + tq) / 2, 0.0))  # rounding can leave −1e-17
@@ -91,7 +91,7 @@ def _shares(x: np.ndarray) -> np.ndarray:
 
 
 def _div(a: Any, b: Any) -> Any:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         out = np.divide(a, b)
     return np.where(np.isfinite(out), out, np.nan)
 
@@ -454,14 +454,17 @@ def _elements(
 
 
 def _sum_notes(dim: str, table: pd.DataFrame, totals: Mapping[str, list[Any]], parts: tuple[str, ...]) -> list[str]:
+    """Say where the segments do not add up to the whole (distinct counts, platform all-channel rows)."""
     notes = []
     for i, p in enumerate(parts):
-        summed, whole = table.iloc[:, 2 * i].sum(), totals["base"][i]
-        if whole is not None and abs(float(summed) - float(whole)) > 1e-9 * max(abs(float(whole)), 1):
-            notes.append(
-                f"{dim}: the segments' {p} add up to {summed} in the base period, the whole to {whole}"
-                " (counted in more than one segment, or a platform total); shares are of the segments' sum"
-            )
+        for j, period in enumerate(("base", "current")):
+            summed, whole = table.iloc[:, 2 * i + j].sum(), totals[period][i]
+            if whole is not None and abs(float(summed) - float(whole)) > 1e-9 * max(abs(float(whole)), 1):
+                notes.append(
+                    f"{dim}: the segments' {p} add up to {summed} in the {period} period, the whole to {whole}"
+                    " (counted in more than one segment, or a platform total); shares are of the segments' sum"
+                )
+                break
     return notes
 
 

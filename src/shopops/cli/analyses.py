@@ -1,4 +1,5 @@
-"""``shopops decompose``: why 支付金额 moved — traffic, conversion or order value (exact LMDI)."""
+"""``shopops decompose``: why 支付金额 moved — traffic, conversion or order value (exact LMDI);
+``shopops rootcause``: which segment of which dimension moved a metric (Adtributor)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shopops.cli.state import STATE
 
 def register(app: typer.Typer) -> None:
     app.command("decompose")(decompose_cmd)
+    app.command("rootcause")(rootcause_cmd)
 
 
 def _day(text: str, option: str) -> date:
@@ -76,3 +78,67 @@ def decompose_cmd(
         out.out.print(f"{segment}: not decomposable ({reason})", highlight=False)
     for note in result.notes:
         out.out.print(f"note: {note}", highlight=False)
+
+
+def rootcause_cmd(
+    metric: Annotated[str, typer.Argument(help="The metric that moved: paid_amount, cvr, aov, refund_rate …")],
+    start: Annotated[str, typer.Option("--from", help="First day of the period, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period (inclusive).")],
+    base_start: Annotated[str, typer.Option("--base-from", help="First day of the period to compare with.")],
+    base_end: Annotated[str, typer.Option("--base-to", help="Last day of the period to compare with (inclusive).")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Candidate dimensions, comma-separated (default: all that apply).")
+    ] = None,
+    store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
+    source: Annotated[
+        str, typer.Option("--source", help="orders, or traffic: buyers and paid amount per traffic source.")
+    ] = "orders",
+    every: Annotated[bool, typer.Option("--all", help="Show every segment, not only the root causes.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Find the dimension and segments that explain a metric's change (Adtributor). 根因定位。"""
+    from shopops.analyses import RootCauseParams, rootcause
+
+    params = RootCauseParams(
+        metric=metric,
+        start=_day(start, "--from"),
+        end=_day(end, "--to"),
+        base_start=_day(base_start, "--base-from"),
+        base_end=_day(base_end, "--base-to"),
+        dimensions=tuple(d.strip() for d in (by or "").split(",") if d.strip()),
+        stores=tuple(store or ()),
+        source=source,
+    )
+    project = STATE.open_project()
+    with project:
+        result = rootcause(project, params)
+    table = result.table
+    if fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    if fmt == "json":
+        typer.echo(table.to_json(orient="records", force_ascii=False, default_handler=str))
+        return
+    from rich.table import Table
+
+    out = STATE.console()
+    out.out.print(f"{metric}: {_text(result.base)} → {_text(result.current)}", highlight=False)
+    ranking = Table(*result.dimensions.columns)
+    for row in result.dimensions.itertuples(index=False):
+        ranking.add_row(*[_text(v) for v in row])
+    out.out.print(ranking)
+    shown = table if every else table[table["root_cause"]]
+    segments = Table(*[c for c in table.columns if c != "root_cause"])
+    for row in shown.drop(columns="root_cause").itertuples(index=False):
+        segments.add_row(*[_text(v) for v in row])
+    out.out.print(segments)
+    for note in result.notes:
+        out.out.print(f"note: {note}", highlight=False)
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
