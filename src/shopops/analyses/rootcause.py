@@ -308,6 +308,10 @@ def rootcause(project_or_warehouse: Any, params: RootCauseParams) -> RootCauseRe
             else:
                 elements[dim] = table
                 notes += _sum_notes(dim, table, totals, parts)
+                if (table.astype(float) < 0).any(axis=None):
+                    notes.append(
+                        f"{dim}: some segments are negative; surprise (a divergence of shares) is indicative only"
+                    )
     if params.source == "traffic":
         notes.append(f"{params.metric} from the traffic report: {' / '.join(parts)}")
     if params.scale != 1:
