@@ -222,3 +222,36 @@ def test_tmall_february_monthly_report_matches_source(tmall: Project) -> None:
     assert any("traffic_daily.uv" in n for n in month.notes)
     assert month.previous.label == "2020-01" and month.kpi("paid_amount").change_pct is None
     assert month.summary and "2,474,347.07" in month.summary[0]
+
+
+# ---------------------------------------------------------------- a planted anomaly
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """jd_store's 京东搜索 converts 50 % worse for the week of 2026-04-20 (sample generator's anomaly)."""
+    from shopops.sample import Anomaly, SampleSpec, generate
+
+    folder = tmp_path_factory.mktemp("planted_report")
+    a = Anomaly("jd_store", "京东搜索", date(2026, 4, 20), 7, -0.5)
+    spec = SampleSpec(stores=2, days=14, seed=7, orders_per_day=200, end_date=a.end, events_users=0, anomalies=[a])
+    result = generate(spec, out_dir=folder / "exports")
+    stores = [{"name": s.name, "platform": s.platform, "currency": s.currency} for s in result.stores]
+    p = Project.init(folder / "p", stores=stores)
+    for f in result.files:
+        if f.kind in ("orders", "traffic"):
+            p.import_files([folder / "exports" / f.path], store=f.store, source=f.source, kind=f.kind)
+    with p:
+        yield p
+
+
+def test_the_report_finds_a_planted_conversion_drop(planted: Project) -> None:
+    report = build_report(planted, ReportParams("weekly", day=date(2026, 4, 26), lang="en"))
+    cvr = report.section("root_cause").table("root_cause_cvr").rows
+    assert (cvr[0]["dimension"], cvr[0]["segment"]) == ("channel", "京东搜索")
+    assert cvr[0]["change"] < 0
+    channels = {r["segment"]: r for r in report.section("attribution").table("by_channel").rows}
+    jd_search = channels["jd_store · 京东搜索"]
+    # the drop shows up as a negative conversion effect of the planted channel, the largest of any channel
+    assert jd_search["conversion_effect"] == min(r["conversion_effect"] for r in channels.values())
+    assert jd_search["conversion_effect"] < 0

@@ -31,6 +31,7 @@ import pandas as pd
 from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose
 from shopops.analyses.narrative import Narrator
 from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table, Unit
+from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, rootcause
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import calendar, query
 from shopops.metrics.catalogue import Catalogue, load_catalogue
@@ -480,49 +481,86 @@ def _kpi_value(by_metric: dict[str, Kpi], metric: str, attr: str) -> Any:
 # ---------------------------------------------------------------- root cause
 
 
+def _traffic_channels(ctx: _Context) -> bool:
+    """Every store's traffic report gives paying buyers and paid amount per source."""
+    return all(
+        {"paid_amount", "buyers", "channel"} <= ctx.wh.fields_available(store).get("traffic_daily", set())
+        for store in ctx.stores
+    )
+
+
+def _root_cause_runs(ctx: _Context, metric: str) -> list[RootCauseResult]:
+    """The orders' dimensions from the orders; channels from the traffic report where it has them
+    (Tmall and JD orders carry no traffic source, and their order ``channel`` is not one)."""
+    dims = tuple(d for d in ctx.params.root_cause_dims if d in ctx.cat.supported_dims(metric))
+    if len(ctx.stores) == 1:
+        dims = tuple(d for d in dims if d != "store")
+    runs: list[tuple[tuple[str, ...], str]] = []
+    if "channel" in dims and _traffic_channels(ctx):
+        runs = [(tuple(d for d in dims if d != "channel"), "orders"), (("channel",), "traffic")]
+    else:
+        runs = [(dims, "orders")]
+    out = []
+    for run_dims, source in runs:
+        if not run_dims:
+            continue
+        params = RootCauseParams(
+            metric=metric,
+            start=ctx.current.start,
+            end=ctx.current.end,
+            base_start=ctx.previous.start,
+            base_end=ctx.previous.end,
+            dimensions=run_dims,
+            stores=ctx.stores,
+            source=source,
+        )
+        try:
+            result = rootcause(ctx.wh, params)
+        except (QueryError, NotAvailableError) as exc:
+            ctx.note(f"{metric}: {exc}")
+            continue
+        ctx.note(*result.notes)
+        out.append(result)
+    return out
+
+
+def _ranked(results: list[RootCauseResult]) -> pd.DataFrame:
+    """The root-cause rows of several runs, dimensions ranked together as Adtributor ranks them
+    (explaining dimensions first, then by the surprise of their root-cause set)."""
+    ranked = [r for r in results if not r.dimensions.empty and not r.table.empty]
+    if not ranked:
+        return pd.DataFrame()
+    dims = pd.concat([r.dimensions for r in ranked], ignore_index=True)
+    dims = dims.sort_values(["explains", "surprise", "dimension"], ascending=[False, False, True], kind="stable")
+    rank = {d: i + 1 for i, d in enumerate(dims["dimension"])}
+    table = pd.concat([r.table for r in ranked], ignore_index=True)
+    table["rank"] = table["dimension"].map(rank)
+    table = table.sort_values(
+        ["rank", "root_cause", "explanatory_power", "segment"], ascending=[True, False, False, True], kind="stable"
+    )
+    causes = table[table["root_cause"].astype(bool)]
+    return causes if not causes.empty else table[table["rank"] == 1]
+
+
 def _root_cause_section(ctx: _Context) -> Section | None:
-    try:
-        from shopops.analyses.rootcause import RootCauseParams, rootcause
-    except ImportError:  # pragma: no cover - the analysis ships with the package
-        return None
     s = ctx.say
     section = Section("root_cause", s.t("root_cause"))
     for metric in ("paid_amount", "cvr", "aov"):
         if not ctx._available(metric):
             continue
-        dims = tuple(d for d in ctx.params.root_cause_dims if d in ctx.cat.supported_dims(metric))
-        if len(ctx.stores) == 1:
-            dims = tuple(d for d in dims if d != "store")
-        try:
-            result = rootcause(
-                ctx.wh,
-                RootCauseParams(
-                    metric=metric,
-                    start=ctx.current.start,
-                    end=ctx.current.end,
-                    base_start=ctx.previous.start,
-                    base_end=ctx.previous.end,
-                    dimensions=dims,
-                    stores=ctx.stores,
-                ),
-            )
-        except (QueryError, NotAvailableError) as exc:
-            ctx.note(f"{metric}: {exc}")
-            continue
-        ctx.note(*result.notes)
-        table = result.table
+        results = _root_cause_runs(ctx, metric)
+        table = _ranked(results) if results else pd.DataFrame()
         if table.empty:
             continue
         rows = _records(table.head(ctx.params.top))
         unit = ctx.unit(metric)
-        value_unit: Unit = "money" if unit == "money" else unit
         cols = [
             Column("rank", "#", "count"),
             Column("dimension", s.t("dimension")),
             Column("segment", s.t("segment")),
-            Column("base", s.t("previous"), value_unit),
-            Column("current", s.t("current"), value_unit),
-            Column("change", s.t("change"), "pp" if unit == "ratio" else value_unit),
+            Column("base", s.t("previous"), unit),
+            Column("current", s.t("current"), unit),
+            Column("change", s.t("change"), "pp" if unit == "ratio" else unit),
             Column("explanatory_power", s.t("explanatory_power"), "ratio"),
             Column("surprise", s.t("surprise"), "score"),
         ]
@@ -596,15 +634,23 @@ def _merge(now: pd.DataFrame, prev: pd.DataFrame, keys: Sequence[str], metrics: 
 
 
 def _with_change(ctx: _Context, rows: list[dict[str, Any]], metric: str) -> None:
-    unit = ctx.unit(metric)
-    zero: Any = Decimal("0.00") if unit == "money" else 0
+    """Add ``{metric}_change`` and ``_change_pct``.
+
+    A segment with no rows in one period (its key is absent, see :func:`_merge`) counts 0 there for an
+    additive metric (sales, counts); a derived figure (ROAS, 客单价) stays n/a, and so does a figure the
+    metric layer left empty (a store whose exports lack it).
+    """
+    m = ctx.cat.metrics[metric]
+    zero: Any = Decimal("0.00") if m.unit == "money" else 0
     for r in rows:
+        if m.is_base:
+            for key in (metric, f"{metric}_prev"):
+                if key not in r:
+                    r[key] = zero
         now, before = r.get(metric), r.get(f"{metric}_prev")
-        if unit != "ratio":
-            now = zero if now is None and f"{metric}_prev" in r else now
-            before = zero if before is None and metric in r else before
-            r[metric], r[f"{metric}_prev"] = now, before
-        diff, pct = change(unit, now, before)
+        r.setdefault(metric, None)
+        r.setdefault(f"{metric}_prev", None)
+        diff, pct = change(m.unit, now, before)
         r[f"{metric}_change"] = diff
         r[f"{metric}_change_pct"] = pct
 
@@ -771,6 +817,8 @@ def _refunds_section(ctx: _Context) -> Section | None:
         prod = [r for r in prod if (r.get("item_refund") or 0) > 0]
         prod.sort(key=lambda r: -(r.get("item_refund") or 0))
         cols = [Column("product", s.t("product")), Column("title", s.t("title"))]
+        if len(ctx.stores) > 1:
+            cols.insert(0, Column("store", s.dimension(ctx.cat, "store")))
         cols += [*_metric_columns(ctx, "item_refund"), Column("refund_share", s.t("refund_share"), "ratio")]
         section.tables.append(Table("refund_products", s.t("refund_products"), cols, prod[: ctx.params.top]))
         if prod:

@@ -476,8 +476,9 @@ def _with_money(table: pd.DataFrame, elements: Mapping[str, pd.DataFrame]) -> pd
     """Exact ``Decimal`` base, current, change and contribution of an additive money metric."""
     table = table.copy()
     exact = [elements[d].loc[s] for d, s in zip(table["dimension"], table["segment"], strict=True)]
-    base = [Decimal(e["base"]).quantize(CENT) for e in exact]
-    current = [Decimal(e["current"]).quantize(CENT) for e in exact]
+    # a segment absent from one period is a plain 0 there (a numpy integer, which Decimal refuses)
+    base = [Decimal(str(e["base"])).quantize(CENT) for e in exact]
+    current = [Decimal(str(e["current"])).quantize(CENT) for e in exact]
     change = [c - b for b, c in zip(base, current, strict=True)]
     table["base"], table["current"] = pd.Series(base, dtype=object), pd.Series(current, dtype=object)
     table["change"], table["contribution"] = pd.Series(change, dtype=object), pd.Series(change, dtype=object)
