@@ -14,6 +14,7 @@ from shopops.cli import data as data_cmds
 from shopops.cli import export as export_cmds
 from shopops.cli import metrics as metrics_cmds
 from shopops.cli import project as project_cmds
+from shopops.cli import report as report_cmds
 from shopops.cli import sample as sample_cmds
 from shopops.cli.state import STATE
 
@@ -58,6 +59,7 @@ data_cmds.register(app)
 sample_cmds.register(app)
 metrics_cmds.register(app)
 analyses_cmds.register(app)
+report_cmds.register(app)
 export_cmds.register(app)
 
 
