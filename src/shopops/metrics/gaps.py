@@ -124,7 +124,7 @@ def history_notes(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -
         return []
     o = wh.table("orders")
     o = o.filter(o.store.isin(stores))
-    first = o.group_by("store").aggregate(first=o.created_at.min()).execute()
+    first = o.group_by("store").aggregate(first=o.created_at.min()).order_by("store").execute()
     needed = calendar.shift(q.start, days=-365)
     out = []
     for row in first.itertuples(index=False):
