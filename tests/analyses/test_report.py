@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -255,3 +259,30 @@ def test_the_report_finds_a_planted_conversion_drop(planted: Project) -> None:
     # the drop shows up as a negative conversion effect of the planted channel, the largest of any channel
     assert jd_search["conversion_effect"] == min(r["conversion_effect"] for r in channels.values())
     assert jd_search["conversion_effect"] < 0
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def shopops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "shopops.cli.main", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_cli_writes_the_report_files(shop: Project, tmp_path: Path) -> None:
+    shop.close()  # the command opens the warehouse itself
+    root = str(shop.settings.root)
+    done = shopops("--project", root, "report", "weekly", "--week", "2026-W11", "--store", "s1", "--lang", "en",
+                   "--format", "md,json", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["weekly-2026-W11-s1.json", "weekly-2026-W11-s1.md"]
+    data = json.loads((tmp_path / files[0]).read_text(encoding="utf-8"))
+    assert next(k for k in data["kpis"] if k["metric"] == "paid_amount")["value"] == 600.0
+    assert "This week (2026-W11)" in done.stdout and "weekly-2026-W11-s1.md" in done.stdout
+    bad = shopops("--project", root, "report", "yearly", cwd=tmp_path)
+    assert bad.returncode == 2 and "valid reports: daily, weekly, monthly" in bad.stderr
+    mixed = shopops("--project", root, "report", "weekly", "--week", "2026-W11", "--format", "pdf", cwd=tmp_path)
+    assert mixed.returncode == 2 and "valid formats: html, xlsx, md, json" in mixed.stderr
