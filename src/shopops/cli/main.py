@@ -10,6 +10,7 @@ import typer
 
 from shopops import __version__
 from shopops.cli import analyses as analyses_cmds
+from shopops.cli import analyze as analyze_cmds
 from shopops.cli import data as data_cmds
 from shopops.cli import export as export_cmds
 from shopops.cli import metrics as metrics_cmds
@@ -59,6 +60,7 @@ data_cmds.register(app)
 sample_cmds.register(app)
 metrics_cmds.register(app)
 analyses_cmds.register(app)
+analyze_cmds.register(app)
 report_cmds.register(app)
 export_cmds.register(app)
 

@@ -1,0 +1,19 @@
+"""``shopops analyze …``: customer and product analyses (buyers, cohorts, RFM, CLV, products, basket, refunds).
+
+Each analysis module registers its command on :data:`app` (``register(app)``), so the command group
+lists them all and each stays in its own file.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="analyze",
+    help="Customer and product analyses: buyers, cohorts, RFM, CLV, products, basket, refunds. 客户与商品分析。",
+    no_args_is_help=True,
+)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="analyze")
