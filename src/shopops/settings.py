@@ -9,7 +9,7 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     engine = "duckdb"               # duckdb | spark (queries read a Parquet layout; see docs/spark.md)
     memory_limit = "8GB"            # optional; default half the machine's memory
     spark_master = "local[*]"       # with engine = "spark": the Spark master URL
-    spark_layout = "parquet"        # with engine = "spark": the Parquet layout, relative to the project folder
+    spark_layout = "parquet"        # with engine = "spark": the Parquet layout (folder or URI such as s3a://…)
 
     [[stores]]
     name = "tmall_flagship"
@@ -25,6 +25,7 @@ Environment variables ``SHOPOPS_LANGUAGE``, ``SHOPOPS_FISCAL_YEAR_START_MONTH``,
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,10 +85,23 @@ class Settings(BaseModel):
         return "spark" if value == "pyspark" else value  # the name earlier versions documented
 
     @property
-    def spark_layout_path(self) -> Path:
-        """The Parquet layout the Spark engine reads (one folder per canonical table)."""
+    def spark_layout_location(self) -> str:
+        """Where the Spark engine reads the Parquet layout: a URI (``hdfs://…``, ``s3a://…``,
+        ``file:///…``) as written, or a local folder (relative to the project folder)."""
+        if is_uri(self.spark_layout):
+            return self.spark_layout
         path = Path(self.spark_layout)
-        return path if path.is_absolute() else self.root / path
+        return str(path if path.is_absolute() else self.root / path)
+
+    @property
+    def spark_layout_path(self) -> Path:
+        """The layout as a local folder (where ``shopops export parquet`` writes by default)."""
+        if is_uri(self.spark_layout):
+            raise ConfigError(
+                f"spark_layout {self.spark_layout} is not a local folder; export writes to a local folder",
+                hint="pass the folder (`shopops export parquet DIR`), then copy it to the cluster's storage",
+            )
+        return Path(self.spark_layout_location)
 
     @property
     def warehouse_path(self) -> Path:
@@ -141,6 +155,11 @@ class Settings(BaseModel):
 
     def save(self) -> None:
         self.config_path.write_text(self.to_toml(), encoding="utf-8")
+
+
+def is_uri(location: str) -> bool:
+    """``scheme://…`` (hdfs, s3a, file, abfss …) rather than a local path."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location) is not None
 
 
 def _toml_str(value: str) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
+from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -75,8 +76,14 @@ def spark_session(master: str = "local[2]", **conf: str) -> SparkSession:
 
 
 def active_session() -> SparkSession | None:
-    """The Spark session already running in this process, if any."""
-    return SparkSession.getActiveSession()
+    """The Spark session already running in this process (any thread), if any.
+
+    A caller that gets None and starts a session owns it (and stops it); a session found here
+    belongs to someone else (a notebook, a test run) and must be left running.
+    """
+    if SparkContext._active_spark_context is None:
+        return None
+    return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
 
 
 def _local_cores(master: str) -> int | None:
@@ -98,7 +105,8 @@ def connect_spark(
     optional: Collection[str] = ("_import_id", "_hash"),
 ) -> ibis.BaseBackend:
     """An Ibis PySpark backend in which each of ``tables`` (name -> schema) is a temporary view over
-    ``layout_dir/<name>/`` Parquet with exactly the schema's columns and types.
+    ``layout_dir/<name>/`` Parquet with exactly the schema's columns and types. ``layout_dir`` is a
+    local folder or a URI Spark reads (``hdfs://…``, ``s3a://…``, ``file:///…``).
 
     Columns named in ``optional`` may be missing from the files (they read as NULL); a missing
     folder or any other missing column is a :class:`ConfigError`. The views live in a new session
@@ -106,25 +114,27 @@ def connect_spark(
     process without their table names colliding. (The warehouse layer passes the canonical
     schemas: this layer knows no tables of its own.)
     """
-    layout = Path(layout_dir)
-    missing = [name for name in tables if not (layout / name).is_dir()]
+    location = str(layout_dir)
+    remote = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location) is not None  # hdfs://, s3a://, file:// …
+    folders = {name: f"{location.rstrip('/')}/{name}" if remote else str(Path(location) / name) for name in tables}
+    missing = [name for name, folder in folders.items() if not remote and not Path(folder).is_dir()]
     if missing:
         raise ConfigError(
-            f"the Spark layout {layout} has no folder for {', '.join(missing)}",
+            f"the Spark layout {location} has no folder for {', '.join(missing)}",
             hint="write the layout with `shopops export parquet DIR` (one folder per table; see docs/spark.md)",
         )
     own = session.newSession()
     for key, value in SQL_CONF.items():
         own.conf.set(key, value)
     for name, schema in tables.items():
-        frame = _read(own, layout / name)
-        _conform(frame, schema, optional, layout / name).createOrReplaceTempView(name)
+        frame = _read(own, folders[name])
+        _conform(frame, schema, optional, folders[name]).createOrReplaceTempView(name)
     return ibis.pyspark.connect(own)
 
 
-def _read(session: SparkSession, folder: Path) -> DataFrame:
+def _read(session: SparkSession, folder: str) -> DataFrame:
     try:
-        return session.read.parquet(str(folder))
+        return session.read.parquet(folder)
     except Exception as exc:  # an empty folder: Spark cannot infer a schema (AnalysisException)
         raise ConfigError(
             f"cannot read Parquet from {folder}: {str(exc).splitlines()[0]}",
@@ -132,7 +142,7 @@ def _read(session: SparkSession, folder: Path) -> DataFrame:
         ) from exc
 
 
-def _conform(frame: DataFrame, schema: ibis.Schema, optional: Collection[str], where: Path) -> DataFrame:
+def _conform(frame: DataFrame, schema: ibis.Schema, optional: Collection[str], where: str) -> DataFrame:
     """``frame`` with exactly the columns of ``schema``, cast to its types."""
     have = {f.name: f.dataType for f in frame.schema.fields}
     lacking = [c for c in schema.names if c not in have and c not in optional]

@@ -60,7 +60,8 @@ class Warehouse:
     def open_spark(
         cls, settings: Settings, layout_dir: Path | str | None = None, *, session: Any | None = None
     ) -> Warehouse:
-        """A read-only warehouse over the Parquet layout ``layout_dir`` (default: ``settings.spark_layout``).
+        """A read-only warehouse over the Parquet layout ``layout_dir``, a folder or a URI such as
+        ``s3a://bucket/shop`` (default: ``spark_layout`` of the settings).
 
         ``session``: a running ``SparkSession`` to use (left running on :meth:`close`). Without it,
         the session already active in this process is used, else one is started on
@@ -78,7 +79,7 @@ class Warehouse:
         if session is None:
             session = spark.spark_session(settings.spark_master)
             on_close = lambda: spark.stop_session(session)  # noqa: E731  (this warehouse started it)
-        layout = Path(layout_dir) if layout_dir is not None else settings.spark_layout_path
+        layout = str(layout_dir) if layout_dir is not None else settings.spark_layout_location
         con = spark.connect_spark(session, layout, {name: spec.schema() for name, spec in TABLES.items()})
         return cls(con, settings, engine="spark", on_close=on_close)
 
