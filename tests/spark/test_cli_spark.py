@@ -73,6 +73,8 @@ def test_summary_and_imports_on_spark(warehouses: Pair, spark_sample: SparkSampl
     imports = cli("imports", cwd=spark_sample.root, env=env)
     assert imports.returncode == 0, imports.stderr
     assert imports.stdout.count("tmall_flagship") == sum(f.store == "tmall_flagship" for f in spark_sample.result.files)
+    quarantine = cli("quarantine", cwd=spark_sample.root, env=env)
+    assert quarantine.returncode == 0 and "no quarantined rows" in quarantine.stdout, quarantine.stderr
 
 
 def test_metrics_on_spark_from_shopops_toml_in_a_new_process(
