@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import typer
 
+from shopops.cli import analyze_products
+
 app = typer.Typer(
     name="analyze",
     help="Customer and product analyses: buyers, cohorts, RFM, CLV, products, basket, refunds. 客户与商品分析。",
     no_args_is_help=True,
 )
+analyze_products.register(app)
 
 
 def register(root: typer.Typer) -> None:

@@ -1,0 +1,349 @@
+"""20/80, ABC classes, product roles and margin per product.
+
+**Pareto.** Products (and customers) are ranked by sales, largest first (ties by key). The curve
+gives, for every share of the entities, the share of sales they made; ``top_share`` is the sales
+share of the top 20 % (``ceil(0.2 · n)`` entities).
+
+**ABC.** Walking down the ranking, an entity is **A** while the cumulative share *before* it is below
+``a`` (default 0.80: the fewest top entities that make 80 % of sales), **B** while it is below ``b``
+(0.95), **C** after. Class shares add up to 100 % (entities with no sales are C).
+
+**Margin per product** (per store and SKU, orders paid in the period):
+
+- ``sales``: line amounts; ``discount``: ``quantity × products.price − amount`` where the product file
+  has a list price (else empty);
+- ``refund``: each order's refund spread over its lines by line amount (the catalogue's ``item_refund``);
+- ``cogs``: ``quantity × products.unit_cost`` (empty without a cost, never 0);
+- ``ad_spend``: the store's ad spend in the period allocated to its products **by their share of the
+  store's sales** (ad exports carry campaigns, not SKUs, so no finer attribution is claimed);
+- ``margin = sales − refund − cogs − ad_spend``; ``margin_rate = margin / (sales − refund)``.
+
+**Roles** (per store, from percentile ranks among the store's products that sold in the period):
+
+- 定制款 ``custom``: only where the product file says so;
+- 形象款 ``image``: price rank ≥ 0.90 and units rank ≤ 0.50 (expensive, rarely bought);
+- 引流款 ``traffic``: units rank ≥ 0.80 and margin-rate rank ≤ 0.50 (sells the most, thin margin);
+- 利润款 ``profit``: margin-rate rank ≥ 0.60 and sales rank ≥ 0.50 (good margin on real sales);
+- ``other`` otherwise. Rules apply in this order; ``products.role`` overrides any of them.
+
+Price is the list price where the product file has one, else the average unit price. Without a unit
+cost the margin rank is unknown, so traffic and profit cannot be assigned (a note says so).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from shopops.analyses.orderlines import LineScope, check_period, paid_lines, within
+from shopops.errors import QueryError
+from shopops.project import Project
+
+ROLES = {"custom": "定制款", "image": "形象款", "traffic": "引流款", "profit": "利润款", "other": "其他"}
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    """Percentile-rank thresholds of the role rules (see the module docstring)."""
+
+    image_price: float = 0.90
+    image_units_max: float = 0.50
+    traffic_units: float = 0.80
+    traffic_margin_max: float = 0.50
+    profit_margin: float = 0.60
+    profit_sales: float = 0.50
+
+
+@dataclass(frozen=True)
+class ProductsParams:
+    """Orders paid in ``start``–``end`` (inclusive; None: open); ``stores``: only these (empty: all).
+
+    ``a``/``b``: ABC cumulative-share thresholds; ``top``: the share of entities Pareto reports on.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    stores: tuple[str, ...] = ()
+    a: float = 0.80
+    b: float = 0.95
+    top: float = 0.20
+    rules: RoleRules = field(default_factory=RoleRules)
+
+    def __post_init__(self) -> None:
+        check_period(self.start, self.end)
+        if not 0 < self.a < self.b <= 1:
+            raise QueryError(f"ABC thresholds must satisfy 0 < a < b ≤ 1 (got a={self.a}, b={self.b})")
+        if not 0 < self.top <= 1:
+            raise QueryError(f"top must be a share in (0, 1] (got {self.top})")
+        object.__setattr__(self, "stores", tuple(self.stores))
+
+
+@dataclass
+class ProductsResult:
+    """``products``: one row per store and SKU (sales, units, margin parts, rank, cum_share, abc, role);
+    ``customers``: one row per store and buyer (sales, rank, cum_share, abc); ``abc``: per entity kind
+    and class the count and sales share; ``pareto``: the top-share summary; ``curve``: the cumulative
+    curve at each percent of entities; ``notes``: honest gaps; ``timings``: seconds per step."""
+
+    products: pd.DataFrame
+    customers: pd.DataFrame
+    abc: pd.DataFrame
+    pareto: pd.DataFrame
+    curve: pd.DataFrame
+    params: ProductsParams
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- pure layer
+
+
+def abc_classes(sales: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
+    """Rank, cumulative share and ABC class of each entity (index kept), ranked by sales then index.
+
+    >>> abc_classes(pd.Series([50, 30, 15, 5], index=list("wxyz")))["abc"].tolist()
+    ['A', 'A', 'B', 'C']
+    """
+    values = sales.astype(float).clip(lower=0)
+    order = sorted(values.index, key=lambda k: (-values[k], str(k)))
+    ranked = values.loc[order]
+    total = float(ranked.sum())
+    cum = ranked.cumsum() / total if total > 0 else ranked * 0.0
+    before = cum - (ranked / total if total > 0 else 0.0)
+    cls = ["A" if (p < a and v > 0) else "B" if (p < b and v > 0) else "C" for p, v in zip(before, ranked, strict=True)]
+    out = pd.DataFrame(
+        {"rank": range(1, len(order) + 1), "share": ranked / total if total > 0 else 0.0, "cum_share": cum},
+        index=ranked.index,
+    )
+    out["abc"] = cls
+    return out
+
+
+def pareto_curve(sales: pd.Series, steps: int = 100) -> pd.DataFrame:
+    """Share of sales made by the top ``k/steps`` of entities, k = 1…steps (ceil of the entity count)."""
+    values = sorted((max(float(v), 0.0) for v in sales), reverse=True)
+    total = sum(values)
+    cum = pd.Series(values).cumsum().tolist()
+    rows = []
+    for k in range(1, steps + 1):
+        n = math.ceil(len(values) * k / steps)
+        rows.append(
+            {"entity_share": k / steps, "entities": n, "sales_share": (cum[n - 1] / total) if n and total else 0.0}
+        )
+    return pd.DataFrame(rows)
+
+
+def top_share(sales: pd.Series, top: float = 0.20) -> tuple[int, float]:
+    """(number of top entities, their share of sales): the top ``ceil(top · n)`` entities."""
+    values = sorted((max(float(v), 0.0) for v in sales), reverse=True)
+    n = math.ceil(len(values) * top)
+    total = sum(values)
+    return n, (sum(values[:n]) / total if total else 0.0)
+
+
+def assign_roles(frame: pd.DataFrame, rules: RoleRules) -> pd.Series:
+    """The role of each product of one store (see the module docstring); ``frame`` has price, units,
+    sales, margin_rate and file_role columns."""
+    sold = frame["units"] > 0
+    pct = frame[sold].rank(pct=True, method="average", numeric_only=True)
+    roles = pd.Series("other", index=frame.index, dtype=object)
+    for idx in frame.index:
+        if not sold[idx]:
+            continue
+        r = pct.loc[idx]
+        margin = r.get("margin_rate")
+        has_margin = margin is not None and not pd.isna(margin)
+        if r["price"] >= rules.image_price and r["units"] <= rules.image_units_max:
+            roles[idx] = "image"
+        elif has_margin and r["units"] >= rules.traffic_units and margin <= rules.traffic_margin_max:
+            roles[idx] = "traffic"
+        elif has_margin and margin >= rules.profit_margin and r["sales"] >= rules.profit_sales:
+            roles[idx] = "profit"
+    override = frame["file_role"].fillna("").astype(str).str.strip()
+    return roles.where(override == "", override)
+
+
+# ---------------------------------------------------------------- analysis layer
+
+
+def products(project: Project, params: ProductsParams) -> ProductsResult:
+    """Pareto, ABC, roles and margin of products, and Pareto/ABC of customers, for orders paid in the period.
+
+    >>> products(project, ProductsParams(date(2026, 10, 1), date(2026, 10, 31))).abc  # doctest: +SKIP
+    """
+    wh = project.warehouse
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    scope = LineScope.of(wh, params.stores)
+    notes: list[str] = []
+    lines = paid_lines(wh, scope, params.start, params.end)
+    per_product = _product_frame(wh, scope, lines, params)
+    timings["products"] = time.perf_counter() - t0
+    for need, what in (
+        ("products.unit_cost", "cost of goods and margin"),
+        ("products.price", "list-price discounts"),
+        ("ad_spend.spend", "attributed ad spend"),
+    ):
+        note = scope.lacking_note(need, what)
+        if note:
+            notes.append(note)
+    if per_product["cogs"].isna().any() and len(per_product):
+        missing = int(per_product["cogs"].isna().sum())
+        notes.append(
+            f"{missing} product(s) have no unit cost: their margin is empty and roles traffic/profit are not assigned"
+        )
+    t0 = time.perf_counter()
+    buyers_ok = scope.having("orders.buyer_id")
+    note = scope.lacking_note("orders.buyer_id", "customer Pareto/ABC")
+    if note:
+        notes.append(note)
+    b = lines.filter(lines.store.isin(buyers_ok) & lines.buyer_id.notnull()) if buyers_ok else None
+    cust = (
+        b.group_by(["store", "buyer_id"]).agg(sales=b.amount.sum()).execute()
+        if b is not None
+        else pd.DataFrame({"store": [], "buyer_id": [], "sales": []})
+    )
+    timings["customers"] = time.perf_counter() - t0
+    products_out = _ranked(per_product, ["store", "sku"], params)
+    customers_out = _ranked(cust, ["store", "buyer_id"], params)
+    abc, pareto, curve = _summaries({"product": products_out, "customer": customers_out}, params)
+    return ProductsResult(products_out, customers_out, abc, pareto, curve, params, notes, timings)
+
+
+def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams) -> pd.DataFrame:
+    line_refund = ibis.ifelse(
+        lines.order_items_amount != 0, lines.order_refund * lines.amount / lines.order_items_amount, 0
+    )
+    agg = lines.group_by(["store", "sku"]).agg(
+        units=lines.quantity.sum(),
+        orders=lines.order_id.nunique(),
+        sales=lines.amount.sum(),
+        refund=line_refund.sum(),
+        avg_unit_price=lines.unit_price.mean(),
+    )
+    p = wh.table("products")
+    p = p.filter(p.store.isin(scope.stores)).select(
+        p_store=p.store, p_sku=p.sku, title=p.title, list_price=p.price, unit_cost=p.unit_cost, file_role=p.role
+    )
+    j = agg.left_join(p, [agg.store == p.p_store, agg.sku == p.p_sku])
+    frame = j.select(
+        "store",
+        "sku",
+        "title",
+        "units",
+        "orders",
+        "sales",
+        "refund",
+        "avg_unit_price",
+        "list_price",
+        "unit_cost",
+        "file_role",
+    ).execute()
+    ads = wh.table("ad_spend")
+    ads = within(ads.filter(ads.store.isin(scope.stores)), ads.date.cast("timestamp"), params.start, params.end)
+    spend = ads.group_by("store").agg(spend=ads.spend.sum()).execute()
+    return _margins(
+        frame, {str(s): Decimal(str(v)) for s, v in zip(spend["store"], spend["spend"], strict=True)}, params
+    )
+
+
+def _dec(v: object) -> Decimal | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else Decimal(str(v))
+
+
+def _margins(frame: pd.DataFrame, spend: dict[str, Decimal], params: ProductsParams) -> pd.DataFrame:
+    cent = Decimal("0.01")
+    rows = []
+    for store, part in frame.groupby("store", sort=True):
+        store_sales = sum((_dec(v) or Decimal(0) for v in part["sales"]), Decimal(0))
+        for r in part.sort_values("sku").to_dict("records"):
+            sales, units = _dec(r["sales"]) or Decimal(0), int(r["units"] or 0)
+            refund = (_dec(r["refund"]) or Decimal(0)).quantize(cent)
+            cost, lp = _dec(r["unit_cost"]), _dec(r["list_price"])
+            ads = (
+                (spend.get(str(store), Decimal(0)) * sales / store_sales).quantize(cent) if store_sales else Decimal(0)
+            )
+            cogs = (cost * units).quantize(cent) if cost is not None else None
+            margin = sales - refund - cogs - ads if cogs is not None else None
+            net = sales - refund
+            rows.append(
+                {
+                    "store": store,
+                    "sku": r["sku"],
+                    "title": r["title"],
+                    "units": units,
+                    "orders": int(r["orders"]),
+                    "sales": sales,
+                    "price": float(lp) if lp is not None else float(r["avg_unit_price"] or 0),
+                    "discount": (lp * units - sales).quantize(cent) if lp is not None else None,
+                    "refund": refund,
+                    "net_sales": net,
+                    "cogs": cogs,
+                    "ad_spend": ads,
+                    "margin": margin,
+                    "margin_rate": float(margin / net) if margin is not None and net else None,
+                    "file_role": r["file_role"],
+                }
+            )
+    out = pd.DataFrame(rows, columns=_PRODUCT_COLUMNS)
+    if len(out):
+        numeric = out.assign(
+            sales=out["sales"].astype(float), margin_rate=pd.to_numeric(out["margin_rate"], errors="coerce")
+        )
+        out["role"] = pd.concat(
+            [assign_roles(numeric.loc[idx], params.rules) for idx in numeric.groupby("store").groups.values()]
+        )
+    else:
+        out["role"] = pd.Series(dtype=object)
+    out["role_zh"] = out["role"].map(ROLES).fillna(out["role"])
+    return out.drop(columns=["file_role"])
+
+
+_PRODUCT_COLUMNS = [
+    "store", "sku", "title", "units", "orders", "sales", "price", "discount", "refund", "net_sales", "cogs",
+    "ad_spend", "margin", "margin_rate", "file_role",
+]  # fmt: skip
+
+
+def _ranked(frame: pd.DataFrame, key: list[str], params: ProductsParams) -> pd.DataFrame:
+    """Rank, cumulative share and ABC class over all rows (stores together: one currency assumed per scope)."""
+    if not len(frame):
+        return frame.assign(rank=pd.Series(dtype=int), share=0.0, cum_share=0.0, abc=pd.Series(dtype=object))
+    idx = frame[key].astype(str).agg("\x1f".join, axis=1)
+    classes = abc_classes(pd.Series(frame["sales"].astype(float).to_numpy(), index=idx), params.a, params.b)
+    out = frame.assign(_k=idx.to_numpy()).set_index("_k").join(classes).sort_values("rank")
+    return out.reset_index(drop=True)
+
+
+def _summaries(
+    frames: dict[str, pd.DataFrame], params: ProductsParams
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    abc_rows, pareto_rows, curves = [], [], []
+    for kind, frame in frames.items():
+        sales = frame["sales"].astype(float) if len(frame) else pd.Series(dtype=float)
+        total = float(sales.clip(lower=0).sum())
+        for cls in "ABC":
+            sel = frame["abc"] == cls if len(frame) else pd.Series(dtype=bool)
+            s = float(sales[sel].clip(lower=0).sum()) if len(frame) else 0.0
+            abc_rows.append(
+                {"entity": kind, "abc": cls, "count": int(sel.sum()), "sales_share": s / total if total else 0.0}
+            )
+        n, share = top_share(sales, params.top)
+        pareto_rows.append(
+            {"entity": kind, "count": len(frame), "top": params.top, "top_count": n, "top_sales_share": share}
+        )
+        if len(frame):
+            curves.append(pareto_curve(sales).assign(entity=kind))
+    curve = (
+        pd.concat(curves, ignore_index=True)
+        if curves
+        else pd.DataFrame(columns=["entity_share", "entities", "sales_share", "entity"])
+    )
+    return pd.DataFrame(abc_rows), pd.DataFrame(pareto_rows), curve
