@@ -98,4 +98,6 @@ def test_metrics_on_spark_from_shopops_toml_in_a_new_process(
     assert proc.returncode == 0, proc.stderr
     want = query(warehouses.duckdb, "paid_amount", start=JUNE[1], end=JUNE[3], by="store")
     assert proc.stdout == want.to_csv(index=False)
+    assert "Using Spark's default log4j profile" not in proc.stderr  # a local driver logs errors only
+    assert "Setting default log level" not in proc.stderr
     assert not (folder / "warehouse.duckdb").exists()  # the Spark engine never opened (or created) DuckDB

@@ -48,18 +48,22 @@ def spark_session(master: str = "local[2]", **conf: str) -> SparkSession:
     Sets the session time zone to UTC, turns off the web UI and the console progress bar (core code
     never prints), points ``spark.sql.warehouse.dir`` at a fresh temporary folder (shopops writes no
     Spark tables; a shared folder makes ``overwrite`` fail across sessions) and, for a local master,
-    uses as many shuffle partitions as local cores. ``conf`` (``{"spark.executor.memory": "4g"}``)
+    uses as many shuffle partitions as local cores and has the driver log errors only. ``conf`` (``{"spark.executor.memory": "4g"}``)
     adds or overrides settings; dots in keys are fine, pass them as ``**{"spark.x": "y"}``.
     """
+    scratch = Path(tempfile.mkdtemp(prefix="shopops-spark-"))
     settings: dict[str, str] = {
         **SQL_CONF,
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
-        "spark.sql.warehouse.dir": tempfile.mkdtemp(prefix="shopops-spark-warehouse-"),
+        "spark.sql.warehouse.dir": str(scratch / "warehouse"),
     }
     cores = _local_cores(master)
     if cores:
         settings["spark.sql.shuffle.partitions"] = str(cores)
+        # a local driver logs errors only (Spark's default prints INFO/WARN lines on stderr); a
+        # cluster's logging is its administrators' (spark-defaults.conf), so it is left alone
+        settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={_quiet_log4j(scratch).as_uri()}"
     settings.update(conf)
     builder = SparkSession.builder.master(master).appName("shopops")
     for key, value in settings.items():
@@ -73,6 +77,25 @@ def spark_session(master: str = "local[2]", **conf: str) -> SparkSession:
         ) from exc
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _quiet_log4j(folder: Path) -> Path:
+    path = folder / "log4j2.properties"
+    path.write_text(
+        "rootLogger.level = error\n"
+        # pyspark's driver counts as a shell: unless its logger has a level of its own, it announces
+        # a default level of WARN on stderr
+        "logger.shell.name = org.apache.spark.api.python.PythonGatewayServer\n"
+        "logger.shell.level = error\n"
+        "rootLogger.appenderRef.stderr.ref = console\n"
+        "appender.console.type = Console\n"
+        "appender.console.name = console\n"
+        "appender.console.target = SYSTEM_ERR\n"
+        "appender.console.layout.type = PatternLayout\n"
+        "appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def active_session() -> SparkSession | None:
