@@ -123,8 +123,9 @@ def persistent_tables(con: ibis.BaseBackend) -> list[str]:
     return [name for (name,) in rows.fetchall()]
 
 
-def export_parquet(con: ibis.BaseBackend, out_dir: Path | str, tables: Sequence[str]) -> dict[str, Path]:
-    """Write each of ``tables`` as ``out_dir/<table>/part-0.parquet``, all from one snapshot.
+def export_parquet(con: ibis.BaseBackend, out_dir: Path | str, tables: Sequence[str] | None = None) -> dict[str, Path]:
+    """Write each of ``tables`` (default: every table stored in the file) as
+    ``out_dir/<table>/part-0.parquet``, all from one snapshot.
 
     Column types are kept: ``DECIMAL(18,2)`` stays decimal, timestamps are written without a zone
     (``isAdjustedToUTC=false``: wall time, read by Spark as ``TIMESTAMP_NTZ``). Every file is
@@ -134,6 +135,7 @@ def export_parquet(con: ibis.BaseBackend, out_dir: Path | str, tables: Sequence[
     """
     raw = _raw(con)
     root = Path(out_dir)
+    tables = persistent_tables(con) if tables is None else tables
     staged: dict[str, Path] = {}
     try:
         with transaction(con):  # one snapshot: the tables agree with each other (orders with imports …)
