@@ -1,0 +1,293 @@
+"""RFM: recency, frequency and monetary value per buyer, quintile scores and named segments.
+
+Per buyer (``store``, ``buyer_id``), over the paid orders up to the as-of date ``as_of``
+(and from ``start`` when given):
+
+- **recency**: days from the buyer's last paid order (its local calendar day) to ``as_of``;
+- **frequency**: the number of paid orders;
+- **monetary**: their paid amount (``orders.paid_amount``, ``Decimal``).
+
+**Scores 1–5 by quintiles**, computed in the engine over all buyers in scope: a buyer's score is
+``1 + floor(5 · r / n)`` where ``n`` is the number of buyers and ``r`` the number of buyers ranked
+strictly below them (SQL ``RANK() − 1``) — ascending frequency and monetary, descending recency
+(a recent buyer ranks high). **Ties share a score**: equal values always get the same score, that of
+the lowest position of the tie; so when most buyers bought once, all of them get F = 1 and the next
+F score is the one their count leads to (a score may be skipped).
+
+**Segments** (the 8-segment scheme used by Chinese 运营 teams): each of R, F, M is *high* when the
+buyer's score is above the mean score of the buyers in scope, else *low*; the three high/low flags
+name the segment (:data:`SEGMENTS`, zh and en, with a suggested action).
+
+>>> result = rfm(project, RFMParams(as_of=date(2026, 12, 31)))    # doctest: +SKIP
+>>> result.segments; result.customers                            # doctest: +SKIP
+>>> export_segments(result, "out", fmt="xlsx")                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from shopops.analyses.customers import purchases
+from shopops.errors import QueryError
+
+
+@dataclass(frozen=True)
+class Segment:
+    code: str  # R, F, M high (H) / low (L)
+    zh: str
+    en: str
+    action_zh: str
+    action_en: str
+
+
+#: the 8 segments, best first; ``code`` is R, F, M high/low
+SEGMENTS: tuple[Segment, ...] = (
+    Segment(
+        "HHH",
+        "重要价值客户",
+        "Champions",
+        "VIP 权益、新品优先、专属客服，保持关系",
+        "VIP perks, early access to new products, keep them close",
+    ),
+    Segment(
+        "LHH",
+        "重要保持客户",
+        "Loyal, slipping away",
+        "最近没来：主动触达（短信/电话/专属券）召回",
+        "Not seen lately: reach out personally (SMS, call, exclusive coupon)",
+    ),
+    Segment(
+        "HLH",
+        "重要发展客户",
+        "Big spenders to grow",
+        "提高频次：会员体系、关联推荐、复购券",
+        "Raise frequency: membership, cross-sell, repeat-purchase coupons",
+    ),
+    Segment(
+        "LLH",
+        "重要挽留客户",
+        "Big spenders at risk",
+        "高价值流失风险：了解原因，定向挽回",
+        "Valuable and lapsing: find out why, targeted win-back",
+    ),
+    Segment(
+        "HHL",
+        "一般价值客户",
+        "Loyal low spenders",
+        "提升客单价：搭配套餐、满减、升级推荐",
+        "Raise order value: bundles, spend thresholds, upsell",
+    ),
+    Segment(
+        "LHL",
+        "一般保持客户",
+        "Need attention",
+        "低成本提醒：上新与活动通知",
+        "Low-cost reminders: new arrivals and campaign notices",
+    ),
+    Segment(
+        "HLL",
+        "一般发展客户",
+        "New or occasional",
+        "新客培育：二次购买券、关注店铺",
+        "Nurture: second-purchase coupon, follow the shop",
+    ),
+    Segment(
+        "LLL",
+        "一般挽留客户",
+        "Lost",
+        "低成本唤醒，无反应则减少投入",
+        "Cheap reactivation; otherwise stop spending on them",
+    ),
+)
+BY_CODE = {s.code: s for s in SEGMENTS}
+CUSTOMER_COLUMNS = [
+    "store",
+    "buyer_id",
+    "last_purchase",
+    "recency",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm",
+    "segment",
+    "segment_zh",
+    "segment_en",
+]
+SEGMENT_COLUMNS = [
+    "segment",
+    "segment_zh",
+    "segment_en",
+    "buyers",
+    "buyer_share",
+    "revenue",
+    "revenue_share",
+    "action_zh",
+    "action_en",
+]
+
+
+@dataclass(frozen=True)
+class RFMParams:
+    """RFM as of ``as_of`` (``None``: the last day with a paid order), over orders from ``start`` (``None``: all)."""
+
+    as_of: date | None = None
+    start: date | None = None
+    stores: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for d in (self.as_of, self.start):
+            if d is not None and not isinstance(d, date):
+                raise QueryError("RFM needs dates", hint="pass datetime.date values")
+        if self.as_of is not None and self.start is not None and self.start > self.as_of:
+            raise QueryError(f"the range starts after the as-of date ({self.start} > {self.as_of})")
+        object.__setattr__(self, "stores", tuple(self.stores))
+
+
+@dataclass
+class RFMResult:
+    """``customers``: one row per buyer (``CUSTOMER_COLUMNS``); ``segments``: one row per segment
+    (all eight, best first), whose buyers and revenue add up to ``total_buyers`` and ``total_revenue``;
+    ``thresholds``: the mean R, F and M scores that split high from low."""
+
+    params: RFMParams
+    as_of: date | None
+    currency: str
+    customers: pd.DataFrame
+    segments: pd.DataFrame
+    thresholds: dict[str, float]
+    total_buyers: int
+    total_revenue: Decimal
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _quintile(value: ir.Value, n: ir.IntegerValue, *, descending: bool = False) -> ir.IntegerValue:
+    order = ibis.desc(value) if descending else value
+    below = ibis.rank().over(order_by=order)  # 0-based; ties share their lowest rank
+    return (below * 5 / n).floor().cast("int64") + 1  # type: ignore[no-any-return]
+
+
+def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
+    """The per-buyer RFM table as an Ibis expression, the as-of date and the currency."""
+    p = purchases(source, params.stores, money=True)
+    t = p.table
+    as_of = params.as_of
+    if as_of is None:
+        last = t.day.max().execute()
+        as_of = None if last is None or pd.isna(last) else pd.Timestamp(last).date()
+    if as_of is not None:
+        t = t.filter(t.day <= ibis.literal(as_of, type="date"))
+    if params.start is not None:
+        t = t.filter(t.day >= ibis.literal(params.start, type="date"))
+    per = t.group_by("store", "buyer_id").aggregate(
+        last_purchase=t.day.max(), frequency=t.count(), monetary=t.amount.sum()
+    )
+    day = ibis.literal(as_of or date.today(), type="date")
+    per = per.mutate(recency=day.delta(per.last_purchase, unit="day"), _n=per.count().over())
+    per = per.mutate(
+        r_score=_quintile(per.recency, per._n, descending=True),
+        f_score=_quintile(per.frequency, per._n),
+        m_score=_quintile(per.monetary, per._n),
+    )
+    return per.drop("_n"), as_of, p.currency
+
+
+def rfm(source: Any, params: RFMParams) -> RFMResult:
+    """Score every buyer 1–5 on recency, frequency and monetary value and name their segment."""
+    clock = time.perf_counter()
+    per, as_of, currency = scored(source, params)
+    frame = per.order_by(["store", "buyer_id"]).execute()
+    queried = time.perf_counter()
+    thresholds = {s: float(frame[f"{s}_score"].mean()) if len(frame) else 0.0 for s in "rfm"}
+    flags = [
+        frame[f"{s}_score"].gt(thresholds[s]).map({True: "H", False: "L"}) if len(frame) else frame[f"{s}_score"]
+        for s in "rfm"
+    ]
+    codes = (flags[0] + flags[1] + flags[2]) if len(frame) else pd.Series([], dtype=str)
+    frame["monetary"] = [Decimal(v) for v in frame["monetary"]]
+    frame["recency"] = frame["recency"].astype("int64")
+    frame["frequency"] = frame["frequency"].astype("int64")
+    frame["last_purchase"] = [pd.Timestamp(v).date() for v in frame["last_purchase"]]
+    frame["rfm"] = [f"{r}{f}{m}" for r, f, m in zip(frame["r_score"], frame["f_score"], frame["m_score"], strict=True)]
+    frame["segment"] = list(codes)
+    frame["segment_zh"] = [BY_CODE[c].zh for c in codes]
+    frame["segment_en"] = [BY_CODE[c].en for c in codes]
+    customers = frame[CUSTOMER_COLUMNS].reset_index(drop=True)
+    total_revenue = sum(customers["monetary"], Decimal("0.00"))
+    segments = _segments(customers, total_revenue)
+    return RFMResult(
+        params=params,
+        as_of=as_of,
+        currency=currency,
+        customers=customers,
+        segments=segments,
+        thresholds=thresholds,
+        total_buyers=len(customers),
+        total_revenue=total_revenue,
+        timings={"query": queried - clock, "segments": time.perf_counter() - queried},
+    )
+
+
+def _segments(customers: pd.DataFrame, total_revenue: Decimal) -> pd.DataFrame:
+    n = len(customers)
+    rows = []
+    for s in SEGMENTS:
+        members = customers[customers["segment"] == s.code]
+        revenue = sum(members["monetary"], Decimal("0.00"))
+        rows.append(
+            {
+                "segment": s.code,
+                "segment_zh": s.zh,
+                "segment_en": s.en,
+                "buyers": len(members),
+                "buyer_share": len(members) / n if n else None,
+                "revenue": revenue,
+                "revenue_share": float(revenue / total_revenue) if total_revenue else None,
+                "action_zh": s.action_zh,
+                "action_en": s.action_en,
+            }
+        )
+    return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+
+
+def export_segments(result: RFMResult, out_dir: Path | str, *, fmt: str = "csv") -> list[Path]:
+    """Write each segment's customer list for marketing tools: ``rfm_<code>_<en name>.csv`` (UTF-8 with
+    BOM, so Excel shows Chinese) or one workbook ``rfm_segments.xlsx`` with a sheet per segment and a
+    summary sheet. Empty segments are skipped. Returns the files written."""
+    if fmt not in ("csv", "xlsx"):
+        raise QueryError(f"unknown export format {fmt!r}; valid: csv, xlsx")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    groups = [(s, result.customers[result.customers["segment"] == s.code]) for s in SEGMENTS]
+    groups = [(s, g) for s, g in groups if len(g)]
+    if fmt == "csv":
+        written = []
+        for s, g in groups:
+            path = out / f"rfm_{s.code}_{_slug(s.en)}.csv"
+            g.to_csv(path, index=False, encoding="utf-8-sig")
+            written.append(path)
+        return written
+    path = out / "rfm_segments.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        result.segments.to_excel(writer, sheet_name="segments", index=False)
+        for s, g in groups:
+            g.to_excel(writer, sheet_name=f"{s.code} {s.zh}"[:31], index=False)
+    return [path]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+__all__ = ["BY_CODE", "SEGMENTS", "RFMParams", "RFMResult", "Segment", "export_segments", "rfm", "scored"]
