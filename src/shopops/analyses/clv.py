@@ -381,6 +381,11 @@ def _notes(rfm: pd.DataFrame, spend: GammaGamma, model: PurchaseModel) -> list[s
         notes.append(f"the Gamma-Gamma fit did not report convergence: {spend.fit_.message}")
     one_time = int((rfm["frequency"] == 0).sum())
     notes.append(f"{one_time} of {len(rfm)} buyers have bought on one day only")
+    if isinstance(model, BetaGeo) and one_time:
+        notes.append(
+            "BG/NBD gives P(alive) = 1 to buyers without a repeat purchase (it lets buyers drop out only"
+            " right after a purchase), so they all count as active; --model pareto judges them by T"
+        )
     return notes
 
 

@@ -52,8 +52,8 @@ def _check_rfm(x: Array, t_x: Array, big_t: Array) -> None:
         raise ValueError("recency must lie between 0 and T")
     if np.any((x == 0) & (t_x != 0)):
         raise ValueError("recency must be 0 for customers with no repeat purchase")
-    if np.any(big_t <= 0):
-        raise ValueError("T must be positive")
+    if np.any(big_t < 0):
+        raise ValueError("T cannot be negative")
 
 
 @dataclass

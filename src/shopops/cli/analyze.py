@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from shopops.cli import analyze_customers, analyze_products
+from shopops.cli import analyze_clv, analyze_customers, analyze_products
 
 app = typer.Typer(
     name="analyze",
@@ -16,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 analyze_products.register(app)
+analyze_clv.register(app)
 analyze_customers.register(app)
 
 
