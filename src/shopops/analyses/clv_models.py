@@ -82,7 +82,10 @@ def _maximise(neg_ll: Any, start: Array, args: tuple[Any, ...], customers: int) 
     """Minimise ``neg_ll(log_params, *args)`` with BFGS from ``start``; when BFGS stops without
     reporting success (it often loses precision right at the optimum), Nelder-Mead polishes."""
     clock = time.perf_counter()
-    best = optimize.minimize(neg_ll, start, args=args, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000})
+    # a trial step can leave the likelihood's domain (the objective is then +inf); the finite-difference
+    # gradient there is nan, which BFGS handles by backtracking: no warning for that
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        best = optimize.minimize(neg_ll, start, args=args, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000})
     iterations = int(best.nit)
     success = bool(best.success)
     if not success:

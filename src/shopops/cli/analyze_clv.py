@@ -95,6 +95,8 @@ def _write(result: ClvResult, out: Path) -> None:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    days = [c for c in ("first_purchase", "last_purchase") if c in frame.columns]
+    frame = frame.assign(**{c: frame[c].astype(str) for c in days})
     return json.loads(frame.to_json(orient="records", force_ascii=False, default_handler=str))  # type: ignore[no-any-return]
 
 
