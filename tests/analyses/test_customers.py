@@ -185,7 +185,7 @@ def scratch(fresh_project: Callable[[], object]) -> Iterator[Project]:
         yield p
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.tuples(st.integers(0, 6), st.integers(0, 120), st.integers(0, 50_000)),
@@ -193,7 +193,7 @@ def scratch(fresh_project: Callable[[], object]) -> Iterator[Project]:
         max_size=25,
     )
 )
-def test_rfm_segments_add_up(scratch: Project, orders: list[tuple[int, int, int]]) -> None:
+def test_segments_cohorts_and_frequency_add_up(scratch: Project, orders: list[tuple[int, int, int]]) -> None:
     wh = scratch.warehouse
     clear(wh, "orders")
     rows = [
@@ -219,6 +219,14 @@ def test_rfm_segments_add_up(scratch: Project, orders: list[tuple[int, int, int]
         ordered = r.customers.sort_values(value)
         assert ordered.groupby(value)[score].nunique().max() == 1
         assert ordered[score].is_monotonic_increasing
+    # cohorts and the frequency table account for every buyer and every cent too
+    end = date(2026, 5, 31)
+    c = cohorts(scratch, CohortParams(end=end)).long
+    assert c.loc[c["month"] == 0, "buyers"].sum() == r.total_buyers
+    assert sum(c["revenue"], Decimal(0)) == total
+    f = buyers(scratch, BuyersParams(date(2026, 1, 1), end, grain="total", windows=(365,))).frequency
+    assert f["buyers"].sum() == r.total_buyers
+    assert sum(f["paid_amount"], Decimal(0)) == total
 
 
 # ---------------------------------------------------------------- UCI Online Retail against pandas
