@@ -83,3 +83,10 @@ def test_where_filters(warehouses: Pair, where: dict[str, Any], metrics: list[st
 def test_comparisons(warehouses: Pair, compare: str, grain: str, start: str, end: str) -> None:
     frame = both(warehouses, FIVE, grain=grain, by=["store"], compare=compare, start=start, end=end)
     assert frame["paid_amount_prev"].notna().all()
+
+
+@pytest.mark.parametrize("by", [["channel"], ["store"]], ids=["no-rows", "zeros"])
+def test_before_the_data(warehouses: Pair, by: list[str]) -> None:
+    """A range with no data: no rows when a row-level dimension splits, else every period at 0."""
+    frame = both(warehouses, ["paid_amount", "uv", "cvr"], grain="week", by=by, start="2024-01-01", end="2024-01-31")
+    assert len(frame) == (0 if by == ["channel"] else 5 * 3)

@@ -18,7 +18,8 @@ def test_session_settings(spark_session: Any) -> None:
     spark_conf = spark_session.sparkContext.getConf()
     assert spark_conf.get("spark.ui.enabled") == "false"
     assert spark_conf.get("spark.ui.showConsoleProgress") == "false"
-    assert "shopops-spark-warehouse-" in spark_conf.get("spark.sql.warehouse.dir")
+    assert "shopops-spark-" in spark_conf.get("spark.sql.warehouse.dir")
+    assert "-Dlog4j2.configurationFile=file:" in spark_conf.get("spark.driver.extraJavaOptions")  # errors only
 
 
 @pytest.mark.parametrize(
