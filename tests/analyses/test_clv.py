@@ -296,7 +296,7 @@ def test_clv_needs_buyer_ids(project: Project, tmp_path: Path) -> None:
     header = ORDERS.replace("buyer_id,", "")
     rows = [[r[0], *r[2:]] for r in HAND if r[3]]
     import_csv(project, tmp_path, "tmall", header, rows)
-    with pytest.raises(NotAvailableError, match="buyer ids") as err:
+    with pytest.raises(NotAvailableError, match="buyer id") as err:
         clv(project, ClvParams(stores=("tmall",)))
     assert err.value.hint and "--store" in err.value.hint
 

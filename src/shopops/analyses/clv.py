@@ -1,8 +1,8 @@
 """Customer lifetime value and churn: P(alive), expected purchases, expected spend, discounted CLV.
 
-From the paid orders (``orders.paid_at`` set) of the chosen stores up to ``end``, each buyer (a
-``buyer_id`` within a store) is summarised the way the papers do it: purchases on the same day count
-as one transaction; ``frequency`` = purchase days after the first, ``recency`` = first to last purchase
+From the paid orders of identified buyers of the chosen stores up to ``end`` (as
+:func:`shopops.analyses.customers.purchases` defines them), each buyer (a ``buyer_id`` within a
+store) is summarised the way the papers do it: purchases on the same day count as one transaction; ``frequency`` = purchase days after the first, ``recency`` = first to last purchase
 day, ``T`` = first purchase day to ``end``, ``monetary`` = mean paid amount of the repeat purchase days.
 A purchase model (BG/NBD or Pareto/NBD, :mod:`shopops.analyses.clv_models`) and the Gamma-Gamma spend
 model are fitted on that summary; each buyer gets P(alive), expected purchases over the horizon,
@@ -23,6 +23,7 @@ Lee (2005, Figure 4): ``ClvResult.holdout``.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ from shopops.analyses.clv_models import (
     fit_gamma_gamma,
     fit_pareto_nbd,
 )
+from shopops.analyses.customers import purchases
 from shopops.errors import NotAvailableError, QueryError
 from shopops.warehouse.store import Warehouse
 
@@ -140,47 +142,27 @@ def _warehouse(obj: Any) -> Warehouse:
     return wh
 
 
-def _stores(wh: Warehouse, wanted: tuple[str, ...]) -> tuple[list[str], str]:
-    """The chosen stores that have imported orders; raise when they lack buyer ids or mix currencies."""
-    configs = [wh.settings.store(s) for s in wanted] if wanted else list(wh.settings.stores)
-    imported = {s.name: wh.fields_available(s.name).get("orders", set()) for s in configs}
-    with_orders = [s for s in configs if imported[s.name]]
-    if not with_orders:
-        raise NotAvailableError(
-            "no orders imported for " + ", ".join(s.name for s in configs), hint="import order exports first"
-        )
-    lacking = [s.name for s in with_orders if not {"buyer_id", "paid_at"} <= imported[s.name]]
-    if lacking:
-        raise NotAvailableError(
-            f"CLV needs buyer ids and payment times; the order exports of {', '.join(lacking)} do not record them",
-            hint="import an export with buyer ids (e.g. Tmall's full 订单报表, not the short one),"
-            " or leave those stores out with --store",
-        )
-    currencies = sorted({s.currency for s in with_orders})
-    if len(currencies) > 1:
-        raise QueryError(
-            f"the stores mix currencies ({', '.join(currencies)}); CLV adds money",
-            hint="choose stores of one currency with --store",
-        )
-    return [s.name for s in with_orders], currencies[0]
+def purchase_days(source: Warehouse | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
+    """One row per buyer and payment day up to ``end`` (all days when None): store, buyer_id, day, amount.
 
-
-def purchase_days(wh: Warehouse, stores: list[str], end: date | None) -> pd.DataFrame:
-    """One row per buyer and payment day up to ``end`` (all days when None): store, buyer_id, day, amount."""
-    o = wh.table("orders")
-    o = o.filter(o.store.isin(stores), o.paid_at.notnull(), o.buyer_id.notnull(), o.buyer_id != "")
-    day = o.paid_at.date()
+    The purchases are :func:`shopops.analyses.customers.purchases` (paid orders of identified buyers;
+    ``NotAvailableError`` without buyer ids or across currencies); ``attrs["currency"]`` and
+    ``attrs["stores"]`` say which.
+    """
+    bought = purchases(_warehouse(source), stores, money=True)
+    t = bought.table
     if end is not None:
-        o = o.filter(day <= ibis.literal(end))
+        t = t.filter(t.day <= ibis.literal(end))
     days = (
-        o.mutate(day=day)
-        .group_by(["store", "buyer_id", "day"])
-        .aggregate(amount=o.paid_amount.sum().cast("float64"))
+        t.group_by(["store", "buyer_id", "day"])
+        .aggregate(amount=t.amount.sum().cast("float64"))
         .order_by(["store", "buyer_id", "day"])
     )
     frame: pd.DataFrame = days.execute()
     frame["day"] = pd.to_datetime(frame["day"])
     frame["amount"] = frame["amount"].fillna(0.0).astype("float64")
+    frame.attrs["currency"] = bought.currency
+    frame.attrs["stores"] = [s.name for s in bought.stores]
     return frame
 
 
@@ -272,9 +254,8 @@ def clv(project_or_warehouse: Any, params: ClvParams) -> ClvResult:
     buyers have a repeat purchase to fit the models.
     """
     clock = time.perf_counter()
-    wh = _warehouse(project_or_warehouse)
-    stores, currency = _stores(wh, params.stores)
-    days = purchase_days(wh, stores, params.end)
+    days = purchase_days(project_or_warehouse, params.stores, params.end)
+    stores, currency = list(days.attrs["stores"]), str(days.attrs["currency"])
     if days.empty:
         raise NotAvailableError("no paid orders with a buyer id" + (f" up to {params.end}" if params.end else ""))
     end = params.end or days["day"].max().date()
