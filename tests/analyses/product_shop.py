@@ -14,9 +14,9 @@ r3 o4 B 1 unit 50 on 11-10 (quality); r4 X99 (no such order) A 1 unit 10 on 10-2
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-from metric_builders import import_csv
 
 from shopops.project import Project
 
@@ -25,6 +25,17 @@ ITEMS = "order_id,sku,quantity,unit_price"
 PRODUCTS = "sku,title,price,unit_cost,role"
 ADS = "date,campaign,spend"
 REFUNDS = "refund_id,order_id,sku,quantity,amount,refund_at,reason"
+
+
+def import_csv(
+    project: Project, folder: Path, name: str, store: str, kind: str, header: str, rows: Iterable[Sequence[object]]
+) -> None:
+    """Write a generic-source CSV (canonical field names as headers) and import it; nothing quarantined."""
+    path = folder / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header.split(","), *rows])
+    (summary,) = project.import_files([path], store=store, source="generic", kind=kind)
+    assert summary.quarantined == 0, project.quarantine(summary.import_id).to_dict("records")
 
 
 def build_shop(project: Project, folder: Path) -> Project:

@@ -116,18 +116,32 @@ def pair_rules(items: ir.Table, params: BasketParams) -> ir.Table:
     )
 
 
-def triple_rules(items: ir.Table, params: BasketParams) -> ir.Table:
-    """Triples a < b < c above the thresholds, with support, the three confidences and lift."""
-    _, freq = _thresholds(items, params)
+def _frequent_pair_rows(items: ir.Table, params: BasketParams) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """(order-level rows of frequent pairs a < b, pair counts of those pairs, frequent items)."""
+    n, freq = _thresholds(items, params)
     f = items.join(freq.select("store", "sku"), ["store", "sku"])
     x = f.select(store=f.store, order_id=f.order_id, a=f.sku)
     y = f.select(s2=f.store, o2=f.order_id, b=f.sku)
-    z = f.select(s3=f.store, o3=f.order_id, c=f.sku)
-    t = x.join(y, [x.store == y.s2, x.order_id == y.o2, x.a < y.b])
-    t = t.join(z, [t.store == z.s3, t.order_id == z.o3, t.b < z.c])
+    rows = x.join(y, [x.store == y.s2, x.order_id == y.o2, x.a < y.b]).select("store", "order_id", "a", "b")
+    pc = rows.group_by(["store", "a", "b"]).agg(n_ab=rows.order_id.count())
+    nn = n.select(ns=n.store, floor=n.floor)
+    pc = pc.join(nn, pc.store == nn.ns)
+    pc = pc.filter(pc.n_ab >= pc.floor).select("store", "a", "b", "n_ab")
+    k = pc.select(ps=pc.store, pa=pc.a, pb=pc.b)
+    rows = rows.join(k, [rows.store == k.ps, rows.a == k.pa, rows.b == k.pb])
+    return rows.select("store", "order_id", "a", "b"), pc, freq
+
+
+def triple_rules(items: ir.Table, params: BasketParams) -> ir.Table:
+    """Triples a < b < c above the thresholds, with support, the three confidences and lift.
+
+    Apriori: a frequent triple has frequent pairs, so candidates are joined from the orders' frequent
+    pairs {a, b} and {a, c} (b < c) only, which keeps the join small.
+    """
+    rows, pc, freq = _frequent_pair_rows(items, params)
+    y = rows.select(s2=rows.store, o2=rows.order_id, a2=rows.a, c=rows.b)
+    t = rows.join(y, [rows.store == y.s2, rows.order_id == y.o2, rows.a == y.a2, rows.b < y.c])
     counted = t.group_by(["store", "a", "b", "c"]).agg(n_abc=t.order_id.count())
-    pairs = x.join(y, [x.store == y.s2, x.order_id == y.o2, x.a < y.b])
-    pc = pairs.group_by(["store", "a", "b"]).agg(n_ab=pairs.order_id.count())
     j = counted
     for u, v, name in (("a", "b", "n_ab"), ("a", "c", "n_ac"), ("b", "c", "n_bc")):
         p = pc.select(ps=pc.store, pu=pc.a, pv=pc.b, **{name: pc.n_ab})

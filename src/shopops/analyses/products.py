@@ -116,7 +116,7 @@ def abc_classes(sales: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFr
     ranked = values.loc[order]
     total = float(ranked.sum())
     cum = ranked.cumsum() / total if total > 0 else ranked * 0.0
-    before = cum - (ranked / total if total > 0 else 0.0)
+    before = ranked.cumsum().shift(1, fill_value=0.0) / total if total > 0 else ranked * 0.0
     cls = ["A" if (p < a and v > 0) else "B" if (p < b and v > 0) else "C" for p, v in zip(before, ranked, strict=True)]
     out = pd.DataFrame(
         {"rank": range(1, len(order) + 1), "share": ranked / total if total > 0 else 0.0, "cum_share": cum},
