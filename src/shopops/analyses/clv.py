@@ -360,6 +360,13 @@ def _notes(rfm: pd.DataFrame, spend: GammaGamma, model: PurchaseModel) -> list[s
         notes.append(f"the {model.name} fit did not report convergence: {model.fit_.message}")
     if spend.fit_ is not None and not spend.fit_.converged:
         notes.append(f"the Gamma-Gamma fit did not report convergence: {spend.fit_.message}")
+    for name, params in ((model.name, model.params_), ("gamma_gamma", spend.params_)):
+        edge = [k for k, v in params.items() if not 1e-4 < v < 1e4]
+        if edge:
+            notes.append(
+                f"{name}: {', '.join(edge)} ran to the edge of the parameter space: the data hardly identify"
+                " them (e.g. spend that barely varies between buyers); read those parameters with care"
+            )
     one_time = int((rfm["frequency"] == 0).sum())
     notes.append(f"{one_time} of {len(rfm)} buyers have bought on one day only")
     if isinstance(model, BetaGeo) and one_time:
