@@ -329,3 +329,27 @@ def test_cli_clv_json(shop: Project, monkeypatch: pytest.MonkeyPatch, capsys: py
     assert len(pd.read_csv(out_file)) == 80
     table = _run(monkeypatch, capsys, *args, "--holdout-days", "30", "--model", "pareto", "--top", "5")
     assert "parameters" in table and "top 5 customers by CLV" in table and "holdout" in table
+
+
+def test_cdnow_sample_through_the_warehouse(project: Project, tmp_path: Path, dataset_file: DatasetFile) -> None:
+    """The raw CDNOW 1/10 sample imported as orders: the fit to 1997-09-30 is FHL 2005's BG/NBD."""
+    raw = pd.read_csv(
+        dataset_file("cdnow", "CDNOW_sample.txt"),
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "sample_id", "date", "cds", "dollars"],
+        dtype={"date": str},
+    )
+    rows: list[list[object]] = []
+    for i, r in enumerate(raw.itertuples(index=False)):
+        paid = f"{r.date[:4]}-{r.date[4:6]}-{r.date[6:]} 12:00:00"
+        amount = f"{r.dollars:.2f}"
+        rows.append([f"o{i}", f"c{r.sample_id}", paid, paid, amount, amount, "0", r.cds, "", "", ""])
+    import_csv(project, tmp_path, "uk", ORDERS, rows)
+    result = clv(project, ClvParams(stores=("uk",), end=date(1997, 9, 30)))
+    assert result.diagnostics["customers"] == 2357 and result.diagnostics["repeat_customers"] == 946
+    p = result.parameters["bgnbd"]
+    assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (0.243, 4.414, 0.793, 2.426)
+    assert round(result.diagnostics["purchase_model"]["log_likelihood"], 1) == -9582.4
+    g = result.parameters["gamma_gamma"]
+    assert (round(g["p"], 2), round(g["q"], 2)) == (6.25, 3.74)
