@@ -86,7 +86,7 @@ def z_test(x1: int, n1: int, x0: int, n0: int) -> tuple[float, float]:
     """One-sided two-proportion z-test of p1 > p0 with pooled variance: (z, p-value).
 
     >>> round(z_test(20, 100, 30, 300)[1], 4)
-    0.0038
+    0.0044
     """
     if n1 <= 0 or n0 <= 0:
         return math.nan, math.nan
