@@ -1,6 +1,7 @@
 """20/80, ABC classes, product roles and margin per product.
 
-**Pareto.** Products (and customers) are ranked by sales, largest first (ties by key). The curve
+**Pareto.** Within each store (stores may differ in currency), products and customers are ranked
+by sales, largest first (ties by key). The curve
 gives, for every share of the entities, the share of sales they made; ``top_share`` is the sales
 share of the top 20 % (``ceil(0.2 · n)`` entities).
 
@@ -313,37 +314,55 @@ _PRODUCT_COLUMNS = [
 
 
 def _ranked(frame: pd.DataFrame, key: list[str], params: ProductsParams) -> pd.DataFrame:
-    """Rank, cumulative share and ABC class over all rows (stores together: one currency assumed per scope)."""
+    """Rank, cumulative share and ABC class within each store (stores may have different currencies)."""
     if not len(frame):
         return frame.assign(rank=pd.Series(dtype=int), share=0.0, cum_share=0.0, abc=pd.Series(dtype=object))
-    idx = frame[key].astype(str).agg("\x1f".join, axis=1)
-    classes = abc_classes(pd.Series(frame["sales"].astype(float).to_numpy(), index=idx), params.a, params.b)
-    out = frame.assign(_k=idx.to_numpy()).set_index("_k").join(classes).sort_values("rank")
-    return out.reset_index(drop=True)
+    parts = []
+    for _, part in frame.groupby("store", sort=True):
+        idx = part[key].astype(str).agg("\x1f".join, axis=1)
+        classes = abc_classes(pd.Series(part["sales"].astype(float).to_numpy(), index=idx), params.a, params.b)
+        parts.append(part.assign(_k=idx.to_numpy()).set_index("_k").join(classes).sort_values("rank"))
+    return pd.concat(parts).reset_index(drop=True)
 
 
 def _summaries(
     frames: dict[str, pd.DataFrame], params: ProductsParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per entity kind and store: ABC class counts and sales shares, the top-share summary, the curve."""
     abc_rows, pareto_rows, curves = [], [], []
     for kind, frame in frames.items():
-        sales = frame["sales"].astype(float) if len(frame) else pd.Series(dtype=float)
-        total = float(sales.clip(lower=0).sum())
-        for cls in "ABC":
-            sel = frame["abc"] == cls if len(frame) else pd.Series(dtype=bool)
-            s = float(sales[sel].clip(lower=0).sum()) if len(frame) else 0.0
-            abc_rows.append(
-                {"entity": kind, "abc": cls, "count": int(sel.sum()), "sales_share": s / total if total else 0.0}
+        for store, part in frame.groupby("store", sort=True) if len(frame) else []:
+            sales = part["sales"].astype(float)
+            total = float(sales.clip(lower=0).sum())
+            for cls in "ABC":
+                sel = part["abc"] == cls
+                s = float(sales[sel].clip(lower=0).sum())
+                abc_rows.append(
+                    {
+                        "entity": kind,
+                        "store": store,
+                        "abc": cls,
+                        "count": int(sel.sum()),
+                        "sales_share": s / total if total else 0.0,
+                    }
+                )
+            n, share = top_share(sales, params.top)
+            pareto_rows.append(
+                {
+                    "entity": kind,
+                    "store": store,
+                    "count": len(part),
+                    "top": params.top,
+                    "top_count": n,
+                    "top_sales_share": share,
+                }
             )
-        n, share = top_share(sales, params.top)
-        pareto_rows.append(
-            {"entity": kind, "count": len(frame), "top": params.top, "top_count": n, "top_sales_share": share}
-        )
-        if len(frame):
-            curves.append(pareto_curve(sales).assign(entity=kind))
+            curves.append(pareto_curve(sales).assign(entity=kind, store=store))
+    abc = pd.DataFrame(abc_rows, columns=["entity", "store", "abc", "count", "sales_share"])
+    pareto = pd.DataFrame(pareto_rows, columns=["entity", "store", "count", "top", "top_count", "top_sales_share"])
     curve = (
         pd.concat(curves, ignore_index=True)
         if curves
-        else pd.DataFrame(columns=["entity_share", "entities", "sales_share", "entity"])
+        else pd.DataFrame(columns=["entity_share", "entities", "sales_share", "entity", "store"])
     )
-    return pd.DataFrame(abc_rows), pd.DataFrame(pareto_rows), curve
+    return abc, pareto, curve
