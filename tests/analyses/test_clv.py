@@ -176,6 +176,9 @@ def test_expected_purchases_increase_with_time(bgnbd: BetaGeo, pareto: ParetoNBD
     for model in (bgnbd, pareto):
         assert np.all(np.diff(model.expected_purchases(t)) > 0)
         assert np.all(np.diff(model.conditional_expected_purchases(t, 2, 30.43, 38.86)) > 0)
+    # a heavy buyer over ten years: (1 − z)^(r+x) · 2F1 underflows × overflows; Euler's transformation holds
+    heavy = bgnbd.conditional_expected_purchases([52.0, 520.0], 500, 104.0, 104.0)
+    assert np.isfinite(heavy).all() and heavy[1] > heavy[0] > 0
     # FHL 2005: E[X(t)] at t = 0 is 0
     assert bgnbd.expected_purchases(0.0)[0] == pytest.approx(0.0, abs=1e-12)
 

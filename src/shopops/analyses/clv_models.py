@@ -198,8 +198,14 @@ class BetaGeo:
         r, alpha, a, b = self._p()
         t, x, t_x, big_t = _arr(t), _arr(frequency), _arr(recency), _arr(T)
         z = t / (alpha + big_t + t)
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        num = (a + b + x - 1) / (a - 1) * (1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp)
+        with np.errstate(all="ignore"):
+            term = (1 - z) ** (r + x) * special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+            # where that is a huge power times a tiny one (heavy buyers, long horizons), Euler's
+            # transformation 2F1(A, B; C; z) = (1 − z)^(C−A−B) 2F1(C−A, C−B; C; z) gives the same term as
+            # (1 − z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z)
+            euler = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        term = np.where(np.isfinite(term), term, euler)
+        num = (a + b + x - 1) / (a - 1) * (1 - term)
         out: Array = num * self.p_alive(x, t_x, big_t)
         return out
 
