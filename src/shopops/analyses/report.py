@@ -38,7 +38,7 @@ from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.targets import target
 from shopops.warehouse.store import Warehouse
 
-Kind = Literal["daily", "weekly", "monthly"]
+Kind = Literal["daily", "weekly", "monthly", "customers"]
 KINDS: tuple[str, ...] = ("daily", "weekly", "monthly")
 
 #: headline figures, in the order the report shows them
@@ -162,6 +162,7 @@ class _Context:
     say: Narrator
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    source: Any = None  # what the caller passed (a Project or a Warehouse), for analyses that take a Project
 
     @property
     def lang(self) -> str:
@@ -317,12 +318,12 @@ def change(unit: str, now: Any, before: Any) -> tuple[Any, float | None]:
     return diff, pct
 
 
-def _kpis(ctx: _Context) -> list[Kpi]:
+def _kpis(ctx: _Context, metrics: Sequence[str] = HEADLINE) -> list[Kpi]:
     frames = {
-        p: ctx.query(HEADLINE, period) for p, period in (("now", ctx.current), ("prev", ctx.previous), ("yoy", ctx.yoy))
+        p: ctx.query(metrics, period) for p, period in (("now", ctx.current), ("prev", ctx.previous), ("yoy", ctx.yoy))
     }
     out = []
-    for m in HEADLINE:
+    for m in metrics:
         if m not in frames["now"].columns:
             continue
         unit = ctx.unit(m)

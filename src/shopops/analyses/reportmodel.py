@@ -137,9 +137,9 @@ class Kpi:
 
 @dataclass
 class Report:
-    """A daily, weekly or monthly report for one store or several."""
+    """A daily, weekly, monthly or (quarterly) customer report for one store or several."""
 
-    kind: Literal["daily", "weekly", "monthly"]
+    kind: Literal["daily", "weekly", "monthly", "customers"]
     lang: Literal["zh", "en"]
     title: str
     stores: list[str]

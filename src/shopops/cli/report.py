@@ -18,14 +18,25 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report_cmd)
 
 
-def parse_day(kind: str, day: str | None, week: str | None, month: str | None) -> date | None:
-    """The day that places the report: ``--date 2026-10-25``, ``--week 2026-W43`` or ``--month 2026-10``."""
-    given = [(o, v) for o, v in (("--date", day), ("--week", week), ("--month", month)) if v]
+def parse_day(
+    kind: str, day: str | None, week: str | None, month: str | None, quarter: str | None = None
+) -> date | None:
+    """The day that places the report: ``--date 2026-10-25``, ``--week 2026-W43``, ``--month 2026-10``
+    or ``--quarter 2026-Q3``."""
+    options = (("--date", day), ("--week", week), ("--month", month), ("--quarter", quarter))
+    given = [(o, v) for o, v in options if v]
     if len(given) > 1:
-        raise typer.BadParameter(f"give one of --date, --week, --month (got {', '.join(o for o, _ in given)})")
+        raise typer.BadParameter(
+            f"give one of --date, --week, --month, --quarter (got {', '.join(o for o, _ in given)})"
+        )
     if not given:
         return None
     option, text = given[0]
+    if option == "--quarter":
+        q = re.fullmatch(r"(\d{4})-?Q([1-4])", text.strip(), flags=re.IGNORECASE)
+        if not q:
+            raise typer.BadParameter(f"{text!r} is not a quarter; write it like 2026-Q3", param_hint="--quarter")
+        return date(int(q[1]), 3 * int(q[2]) - 2, 1)
     if option == "--week":
         m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), flags=re.IGNORECASE)
         if not m:
@@ -46,10 +57,11 @@ def parse_day(kind: str, day: str | None, week: str | None, month: str | None) -
 
 
 def report_cmd(
-    kind: Annotated[str, typer.Argument(help="daily, weekly or monthly (日报/周报/月报).")],
+    kind: Annotated[str, typer.Argument(help="daily, weekly, monthly (日报/周报/月报) or customers (客户与商品季报).")],
     day: Annotated[str | None, typer.Option("--date", help="A day of the period, YYYY-MM-DD.")] = None,
     week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W43.")] = None,
     month: Annotated[str | None, typer.Option("--month", help="Month, e.g. 2026-10.")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="Quarter (customers report), e.g. 2026-Q3.")] = None,
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
     all_stores: Annotated[
         bool, typer.Option("--all-stores", help="Every store together (one report per currency).")
@@ -60,24 +72,26 @@ def report_cmd(
     ] = "html,xlsx,md,json",
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: PROJECT/reports).")] = None,
 ) -> None:
-    """Write the daily, weekly or monthly report: KPIs, why they moved, and a written summary. 日报/周报/月报。
+    """Write the daily, weekly, monthly or customer report: KPIs, why they moved, a written summary. 日报/周报/月报。
 
-    Without --date/--week/--month: the newest complete period. Without --store: every store, one
+    The customers report covers a quarter: buyers, repurchase, cohorts, RFM, CLV and churn, 20/80,
+    product roles, items bought together, refunds. Without --date/--week/--month/--quarter: the newest
+    complete period. Without --store: every store, one
     report per currency (money of different currencies is never added up).
     """
     from shopops.analyses.report import KINDS, ReportParams, build_report, report_scopes
     from shopops.errors import QueryError
     from shopops.reports import render
 
-    if kind not in KINDS:
-        raise QueryError(f"unknown report {kind!r}; valid reports: {', '.join(KINDS)}")
+    if kind not in (*KINDS, "customers"):
+        raise QueryError(f"unknown report {kind!r}; valid reports: {', '.join((*KINDS, 'customers'))}")
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise QueryError(f"unknown format {', '.join(bad) or fmt!r}; valid formats: {', '.join(FORMATS)}")
     if store and all_stores:
         raise typer.BadParameter("give --store or --all-stores, not both")
-    when = parse_day(kind, day, week, month)
+    when = parse_day(kind, day, week, month, quarter)
     project = STATE.open_project()
     console = STATE.console()
     language = lang or project.settings.language
@@ -85,9 +99,15 @@ def report_cmd(
     with project:
         scopes = report_scopes(project.warehouse, tuple(store or ()))
         for scope in scopes:
-            params = ReportParams(kind, day=when, stores=scope, lang=language)  # type: ignore[arg-type]
             with console.task(f"{kind} report: {', '.join(scope)}"):
-                report = build_report(project, params)
+                if kind == "customers":
+                    from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+
+                    cparams = CustomerReportParams(day=when, stores=scope, lang=language)  # type: ignore[arg-type]
+                    report = build_customer_report(project, cparams)
+                else:
+                    params = ReportParams(kind, day=when, stores=scope, lang=language)  # type: ignore[arg-type]
+                    report = build_report(project, params)
                 paths = render(report, target, formats=tuple(formats))
             console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
             for line in report.summary:
