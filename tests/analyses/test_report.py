@@ -68,6 +68,9 @@ def test_cli_period_options() -> None:
     assert parse_day("monthly", None, None, "2026-02") == date(2026, 2, 1)
     assert parse_day("daily", "2026-11-11", None, None) == date(2026, 11, 11)
     assert parse_day("daily", None, None, None) is None
+    assert parse_day("customers", None, None, None, "2026-Q3") == date(2026, 7, 1)
+    with pytest.raises(typer.BadParameter, match="2026-Q3"):
+        parse_day("customers", None, None, None, "2026-Q5")
     for args in (("x", None, None), (None, "2026-43", None), (None, None, "2026-13"), ("2026-01-01", "2026-W01", None)):
         with pytest.raises(typer.BadParameter):
             parse_day("weekly", *args)
