@@ -96,3 +96,26 @@ def test_params_are_validated() -> None:
         RefundsParams(alpha=2)
     with pytest.raises(QueryError):
         RefundsParams(recent_weeks=0)
+
+
+def test_orders_refund_amounts_without_a_refund_export(project: Project, tmp_path: Path) -> None:
+    # t1 paid 100 (X 30 + Y 70) and refunded 10 → X 3, Y 7; t2 paid 30 (X), no refund
+    orders = [
+        ("t1", "2026-10-01 10:00:00", "2026-10-01 10:00:00", 100, 10, "app"),
+        ("t2", "2026-10-02 10:00:00", "2026-10-02 10:00:00", 30, 0, "pc"),
+    ]
+    header = "order_id,created_at,paid_at,total_amount,refund_amount,channel"
+    import_csv(project, tmp_path, "o.csv", "tmall", "orders", header, orders)
+    items = [("t1", "X", 3, 10), ("t1", "Y", 1, 70), ("t2", "X", 3, 10)]
+    import_csv(project, tmp_path, "i.csv", "tmall", "items", "order_id,sku,quantity,unit_price", items)
+    r = refunds(project, RefundsParams(date(2026, 10, 1), date(2026, 10, 31), stores=("tmall",)))
+    got = r.by_product.set_index("sku")
+    assert got["refund_amount"].to_dict() == {"Y": 7, "X": 3}
+    assert got.loc["X", "refund_rate"] == pytest.approx(3 / 60)
+    assert got["refunds"].to_dict() == {"Y": 1, "X": 1}  # orders with a refund
+    channel = r.by_channel.set_index("channel")
+    assert channel.loc["app", "refund_rate"] == pytest.approx(10 / 100) and channel.loc["pc", "refund_amount"] == 0
+    assert r.by_days.empty and r.by_reason.empty
+    assert any("orders' refund amounts" in n for n in r.notes)
+    jumps = r.jumps.set_index("sku")
+    assert jumps.loc["X", "basis"] == "orders"

@@ -5,6 +5,12 @@ and count in the period by ``refund_at`` (refunds without a time are left out, w
 count by the order's payment time, as in :mod:`shopops.analyses.orderlines` — 生意参谋's 退款率 reads
 refunds of the period against sales of the period the same way.
 
+Stores without a refund export (Tmall/JD order reports carry each order's refund amount) fall back
+to the orders: by product, each paid order's refund spread over its lines by amount (the catalogue's
+``item_refund``), and by channel, the paid orders' refund amounts — both against the same paid orders;
+``refunds`` then counts orders with a refund, and reasons, units returned and days since purchase are
+not available (a note says so).
+
 - **by product**: ``refund_rate = refund amount / sales`` and ``unit_refund_rate = units returned /
   units sold`` per store and SKU;
 - **by reason** (when the store's refund export carries ``reason``), **by channel** (the order's
@@ -17,7 +23,9 @@ refunds of the period against sales of the period the same way.
   (``z = (p1 − p0) / sqrt(p(1 − p)(1/n1 + 1/n0))``, ``p_value = P(Z ≥ z)``, the normal tail as in
   ``scipy.stats.norm.sf``). Flagged when ``n1 ≥ min_units``, at least ``min_refunds`` refunded units
   in the recent window, ``p1 > p0`` and ``p_value < alpha``. Returned units above units sold in a
-  window are capped at units sold.
+  window are capped at units sold. For a store without a refund export (refunds only as the orders'
+  refund amounts, as in Tmall and JD order reports) the counts are orders: ``units_*`` are the paid
+  orders holding the SKU and ``returned_*`` those of them with a refund (``basis = "orders"``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
@@ -39,6 +48,7 @@ from shopops.warehouse.store import Warehouse
 BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 15, "8-15"), (16, 30, "16-30"))
 LAST_BUCKET = "31+"
 UNKNOWN = "unknown"
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -127,11 +137,18 @@ def refunds(project: Project, params: RefundsParams) -> RefundsResult:
     scope = LineScope.of(wh, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}
-    have = scope.having("refunds.amount")
+    exported = scope.having("refunds.amount")
+    from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
     for s in scope.stores:
-        if s not in have:
+        if s in from_orders:
+            notes.append(
+                f"refunds of {s} come from its orders' refund amounts (no refund export): rates by product"
+                " (spread over lines by amount) and channel are against the same paid orders; reasons,"
+                " units returned and days since purchase need a refund export"
+            )
+        elif s not in exported:
             notes.append(f"refunds: not available for {s} (no refund export imported)")
-    note = scope.lacking_note("refunds.refund_at", "refund times")
+    note = scope.lacking_note("refunds.refund_at", "refund times") if exported else None
     if note:
         notes.append(note)
     t0 = time.perf_counter()
@@ -155,6 +172,8 @@ def refunds(project: Project, params: RefundsParams) -> RefundsResult:
         .order_by(["store", "sku"])
         .execute()
     )
+    if from_orders:
+        by_product = _replace(by_product, _order_refunds(lines, from_orders, "sku"), ["store", "sku"], "units_returned")
     by_product["refund_rate"] = _ratio(by_product["refund_amount"], by_product["sales"])
     by_product["unit_refund_rate"] = _ratio(by_product["units_returned"], by_product["units_sold"])
     by_product = by_product.sort_values(["refund_amount", "store", "sku"], ascending=[False, True, True])
@@ -168,9 +187,12 @@ def refunds(project: Project, params: RefundsParams) -> RefundsResult:
     by_channel = _shares(r, "channel")
     paid_by_channel = lines.group_by(["store", "channel"]).agg(sales=lines.amount.sum()).execute()
     by_channel = by_channel.merge(paid_by_channel, on=["store", "channel"], how="outer")
-    by_channel[["refunds"]] = by_channel[["refunds"]].fillna(0).astype(int)
-    by_channel["refund_amount"] = by_channel["refund_amount"].fillna(0)
-    by_channel["sales"] = by_channel["sales"].fillna(0)
+    by_channel["refunds"] = by_channel["refunds"].fillna(0).astype(int)
+    by_channel["refund_amount"] = by_channel["refund_amount"].map(_zero)
+    by_channel["sales"] = by_channel["sales"].map(_zero)
+    if from_orders:
+        by_channel = _replace(by_channel, _order_refunds(lines, from_orders, "channel"), ["store", "channel"], None)
+        by_channel["share"] = by_channel["refunds"] / by_channel.groupby("store")["refunds"].transform("sum")
     by_channel["refund_rate"] = _ratio(by_channel["refund_amount"], by_channel["sales"])
     by_channel = by_channel.sort_values(["store", "channel"]).reset_index(drop=True)
     by_days = _shares(r.mutate(bucket=days_bucket(r.days)), "bucket")
@@ -184,6 +206,36 @@ def refunds(project: Project, params: RefundsParams) -> RefundsResult:
     return RefundsResult(
         by_product.reset_index(drop=True), by_reason, by_channel, by_days, jumps, params, notes, timings
     )
+
+
+def _zero(v: object) -> object:
+    return Decimal(0) if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _order_refunds(lines: ir.Table, stores: tuple[str, ...], dim: str) -> pd.DataFrame:
+    """Per store and ``dim``: orders with a refund and the refund spread over lines by amount."""
+    t = lines.filter(lines.store.isin(stores))
+    share = ibis.ifelse(t.order_items_amount != 0, t.order_refund * t.amount / t.order_items_amount, 0)
+    refunded = ibis.ifelse(t.order_refund > 0, t.order_id, ibis.null("string"))
+    g = t.group_by(["store", dim]).agg(refunds=refunded.nunique(), refund_amount=share.sum())
+    out: pd.DataFrame = g.execute()
+    out["refund_amount"] = pd.Series(
+        [Decimal(str(v)).quantize(CENT) for v in out["refund_amount"]], index=out.index, dtype=object
+    )
+    return out
+
+
+def _replace(frame: pd.DataFrame, repl: pd.DataFrame, key: list[str], unknown: str | None) -> pd.DataFrame:
+    """``frame`` with refunds and refund_amount of the stores in ``repl`` taken from ``repl``."""
+    stores = set(repl["store"])
+    mine = frame[frame["store"].isin(stores)].drop(columns=["refunds", "refund_amount"])
+    mine = mine.merge(repl, on=key, how="left")
+    mine["refunds"] = mine["refunds"].fillna(0).astype(int)
+    mine["refund_amount"] = mine["refund_amount"].map(_zero)
+    if unknown:
+        mine[unknown] = None
+    rest = frame[~frame["store"].isin(stores)]
+    return pd.concat([rest, mine[frame.columns]], ignore_index=True) if len(rest) else mine[frame.columns]
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -203,8 +255,10 @@ def _shares(r: ir.Table, dim: str) -> pd.DataFrame:
 
 
 def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFrame:
-    columns = ["store", "sku", "units_recent", "returned_recent", "rate_recent", "units_base", "returned_base",
+    columns = ["store", "sku", "basis", "units_recent", "returned_recent", "rate_recent", "units_base", "returned_base",
                "rate_base", "z", "p_value", "jumped"]  # fmt: skip
+    exported = scope.having("refunds.amount")
+    from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
     end = params.end or _newest_day(wh, scope)
     if end is None:
         return pd.DataFrame(columns=columns)
@@ -214,10 +268,16 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
     frames = []
     for label, a, b in (("recent", recent_start, end), ("base", base_start, base_end)):
         lines = paid_lines(wh, scope, a, b)
-        sold = lines.group_by(["store", "sku"]).agg(units=lines.quantity.sum()).execute()
+        sold = lines.filter(~lines.store.isin(from_orders)) if from_orders else lines
+        sold = sold.group_by(["store", "sku"]).agg(units=sold.quantity.sum()).execute()
         r = _refund_rows(wh, scope, a, b)
         back = r.group_by(["store", "sku"]).agg(returned=r.quantity.sum()).execute()
         f = sold.merge(back, on=["store", "sku"], how="outer").fillna(0)
+        if from_orders:  # orders holding the SKU, and those of them with a refund
+            o = lines.filter(lines.store.isin(from_orders))
+            refunded = ibis.ifelse(o.order_refund > 0, o.order_id, ibis.null("string"))
+            g = o.group_by(["store", "sku"]).agg(units=o.order_id.nunique(), returned=refunded.nunique())
+            f = pd.concat([f, g.execute()], ignore_index=True)
         frames.append(f.rename(columns={"units": f"units_{label}", "returned": f"returned_{label}"}))
     f = frames[0].merge(frames[1], on=["store", "sku"], how="outer").fillna(0)
     rows = []
@@ -228,7 +288,8 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
         p1 = x1 / n1 if n1 > 0 else math.nan
         p0 = x0 / n0 if n0 > 0 else math.nan
         jumped = bool(n1 >= params.min_units and x1 >= params.min_refunds and p1 > p0 and p < params.alpha)
-        rows.append([rec["store"], rec["sku"], n1, x1, p1, n0, x0, p0, z, p, jumped])
+        basis = "orders" if rec["store"] in from_orders else "units"
+        rows.append([rec["store"], rec["sku"], basis, n1, x1, p1, n0, x0, p0, z, p, jumped])
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["jumped", "p_value", "store", "sku"], ascending=[False, True, True, True]).reset_index(
         drop=True
