@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from shopops.errors import ConfigError
 from shopops.settings import CONFIG_NAME, DEFAULT_CURRENCY, Settings, StoreConfig, load_settings
 from shopops.warehouse import Warehouse
 from shopops.warehouse.load import ImportSummary, import_file
+
+if TYPE_CHECKING:
+    from shopops.analyses.reportmodel import Report
 
 
 class Project:
@@ -127,6 +131,33 @@ class Project:
         ``spark_layout`` of shopops.toml); see :meth:`Warehouse.export_parquet` and docs/spark.md."""
         target = Path(out_dir) if out_dir is not None else self.settings.spark_layout_path
         return self.duckdb_warehouse.export_parquet(target)
+
+    def report(
+        self,
+        kind: str = "weekly",
+        *,
+        day: date | None = None,
+        stores: Iterable[str] = (),
+        lang: str | None = None,
+        out_dir: Path | str | None = None,
+        formats: Iterable[str] = ("html", "xlsx", "md", "json"),
+    ) -> tuple[Report, dict[str, Path]]:
+        """Build a ``daily``/``weekly``/``monthly``/``customers`` report and write it (default folder:
+        ``reports/`` in the project); returns the report object and the files. See docs/reports.md."""
+        from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+        from shopops.analyses.report import ReportParams, build_report
+        from shopops.reports import render
+
+        language = lang or self.settings.language
+        if kind == "customers":
+            report = build_customer_report(
+                self,
+                CustomerReportParams(day=day, stores=tuple(stores), lang=language),  # type: ignore[arg-type]
+            )
+        else:
+            report = build_report(self, ReportParams(kind, day=day, stores=tuple(stores), lang=language))  # type: ignore[arg-type]
+        target = Path(out_dir) if out_dir is not None else self.settings.root / "reports"
+        return report, render(report, target, formats=tuple(formats))
 
     def imports(self) -> pd.DataFrame:
         return self.warehouse.imports()

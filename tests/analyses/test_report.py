@@ -264,6 +264,12 @@ def test_the_report_finds_a_planted_conversion_drop(planted: Project) -> None:
     assert jd_search["conversion_effect"] < 0
 
 
+def test_python_api_writes_a_report(shop: Project, tmp_path: Path) -> None:
+    report, paths = shop.report("weekly", day=date(2026, 3, 12), stores=["s1"], out_dir=tmp_path, formats=["md"])
+    assert report.kpi("paid_amount").value == D("600.00")
+    assert list(paths) == ["md"] and paths["md"].parent == tmp_path and "600.00" in paths["md"].read_text("utf-8")
+
+
 # ---------------------------------------------------------------- the command line
 
 
