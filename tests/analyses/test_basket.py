@@ -21,9 +21,10 @@ from shopops.project import Project
 OCT = {"start": date(2026, 10, 1), "end": date(2026, 10, 31)}
 
 
-@pytest.fixture
-def shop(project: Project, tmp_path: Path) -> Project:
-    return build_shop(project, tmp_path)
+@pytest.fixture(scope="module")
+def shop(project_factory: Callable[[str], Project]) -> Project:
+    p = project_factory("shop")
+    return build_shop(p, p.settings.root)
 
 
 def test_pairs_and_triples_by_hand(shop: Project) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +21,10 @@ D = Decimal
 OCT = ProductsParams(date(2026, 10, 1), date(2026, 10, 31))
 
 
-@pytest.fixture
-def shop(project: Project, tmp_path: Path) -> Project:
-    return build_shop(project, tmp_path)
+@pytest.fixture(scope="module")
+def shop(project_factory: Callable[[str], Project]) -> Project:
+    p = project_factory("shop")
+    return build_shop(p, p.settings.root)
 
 
 def test_margin_parts_by_hand(shop: Project) -> None:

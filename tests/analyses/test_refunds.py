@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +18,10 @@ from shopops.project import Project
 OCT_NOV = RefundsParams(date(2026, 10, 1), date(2026, 11, 30))
 
 
-@pytest.fixture
-def shop(project: Project, tmp_path: Path) -> Project:
-    return build_shop(project, tmp_path)
+@pytest.fixture(scope="module")
+def shop(project_factory: Callable[[str], Project]) -> Project:
+    p = project_factory("shop")
+    return build_shop(p, p.settings.root)
 
 
 def test_rates_by_product(shop: Project) -> None:
