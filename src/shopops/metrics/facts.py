@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -28,6 +29,10 @@ class FactContext:
     columns: frozenset[str] = frozenset()  # "table.column" the query reads (others are not selected)
     split_dims: frozenset[str] = frozenset()  # dimensions split by or filtered on
     no_paid_at: tuple[str, ...] = field(default=())  # stores whose orders carry no payment time
+    # the query's days (inclusive) and the first period's start: builders use them to read less
+    start: date | None = None
+    end: date | None = None
+    first_period: date | None = None
 
 
 def col(table: str, column: str) -> str:
@@ -75,11 +80,20 @@ def paid_orders_fact(ctx: FactContext) -> ir.Table:
     return _with_stores(o.mutate(_day=o._pay.date()).drop("_pay"), ctx)
 
 
+def _in_range(t: ir.Table, ctx: FactContext) -> ir.Table:
+    """``t``'s rows whose ``_day`` lies in the query's days (the query filters again; this is for speed)."""
+    if ctx.start is None or ctx.end is None:
+        return t
+    return t.filter(t._day.between(ibis.literal(ctx.start, type="date"), ibis.literal(ctx.end, type="date")))
+
+
 def paid_items_fact(ctx: FactContext) -> ir.Table:
-    o = paid_orders_fact(ctx)
+    """Order lines of paid orders. The per-order line total (``order_totals.item_amount``, which spreads
+    an order's refund over its lines) is computed only when asked for, and after the join with the
+    range's paid orders: every line of an order joins the same order, so the partition is the same,
+    but the window then runs over the range's lines, not every line of the stores (10x at 10M orders)."""
+    o = _in_range(paid_orders_fact(ctx), ctx)
     i = _prefixed(ctx, "order_items", "order_id", "sku", "amount")
-    per_order = ibis.window(group_by=[i[col("order_items", "store")], i[col("order_items", "order_id")]])
-    i = i.mutate(**{col("order_totals", "item_amount"): i[col("order_items", "amount")].sum().over(per_order)})
     t = i.join(
         o,
         [
@@ -87,6 +101,9 @@ def paid_items_fact(ctx: FactContext) -> ir.Table:
             i[col("order_items", "order_id")] == o[col("orders", "order_id")],
         ],
     )
+    if "order_totals.item_amount" in ctx.columns:
+        per_order = ibis.window(group_by=[t[col("order_items", "store")], t[col("order_items", "order_id")]])
+        t = t.mutate(**{col("order_totals", "item_amount"): t[col("order_items", "amount")].sum().over(per_order)})
     if "products" in ctx.tables:
         p = _prefixed(ctx, "products", "sku")
         t = t.left_join(
@@ -156,6 +173,13 @@ def add_buyer_type(t: ir.Table, ctx: FactContext) -> ir.Table:
     hist = o.filter(o._pay.notnull() & o[col("orders", "buyer_id")].notnull()).select(
         _h_store=o.store, _h_buyer=o[col("orders", "buyer_id")], _h_day=o._pay.date()
     )
+    if ctx.first_period is not None and ctx.end is not None:
+        # the history any period of the range can look at, as literals the engine can prune by
+        hist = hist.filter(
+            hist._h_day.between(
+                ibis.literal(ctx.first_period - timedelta(days=365), type="date"), ibis.literal(ctx.end, type="date")
+            )
+        )
     buyer = t[col("orders", "buyer_id")]
     cur = t.filter(buyer.notnull()).select(_c_store=t.store, _c_buyer=buyer, _c_start=t.period_start).distinct()
     seen = cur.join(

@@ -241,6 +241,11 @@ def _aggregate_fact(
         columns=frozenset(columns),
         split_dims=frozenset(dims_used),
         no_paid_at=tuple(s for s in scope.names() if "orders.paid_at" not in scope.fields[s]),
+        start=q.start,
+        end=q.end,
+        first_period=calendar.period_start(
+            q.start, q.grain, fiscal_start=wh.settings.fiscal_year_start_month, start=q.start
+        ),
     )
     t = BUILDERS[fact](ctx)
     t = t.filter(t._day.between(ibis.literal(q.start, type="date"), ibis.literal(q.end, type="date")))
