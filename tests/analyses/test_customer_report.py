@@ -87,6 +87,8 @@ def test_cohorts_clv_and_abc_are_consistent(report: Report) -> None:
     assert all(r["m0"] == 1.0 for r in cohorts) and cohorts[-1]["cohort"] == "2026-09"
     status = report.section("clv").table("status").rows
     assert sum(r["share"] for r in status) == pytest.approx(1.0)
+    holdout = report.section("clv").table("holdout").rows  # fitted before the quarter, checked on it
+    assert holdout[0]["frequency"] == "0" and all(r["actual"] >= 0 and r["predicted"] >= 0 for r in holdout)
     abc = pd.DataFrame(report.section("pareto").table("abc").rows)
     assert abc.groupby(["entity", "store"])["sales_share"].sum().tolist() == pytest.approx([1.0] * 4)
 

@@ -297,7 +297,13 @@ def _rfm_section(ctx: _Context, facts: dict[str, str]) -> Section | None:
 def _clv_section(ctx: _Context, facts: dict[str, str]) -> Section | None:
     s = ctx.say
     # Pareto/NBD: BG/NBD counts every one-time buyer as alive, which hides churn in a shop where most buy once
-    result = clv(ctx.wh, ClvParams(end=ctx.current.end, stores=ctx.stores, model="pareto"))
+    # and a calibration-vs-holdout check on the quarter: fitted to the quarter's start, predicting the quarter
+    holdout = (ctx.current.end - ctx.current.start).days + 1
+    try:
+        result = clv(ctx.wh, ClvParams(end=ctx.current.end, stores=ctx.stores, model="pareto", holdout_days=holdout))
+    except (NotAvailableError, QueryError) as exc:
+        ctx.note(f"{s.t('holdout')}: {exc}")
+        result = clv(ctx.wh, ClvParams(end=ctx.current.end, stores=ctx.stores, model="pareto"))
     ctx.note(*result.notes)
     rows = [
         {
@@ -318,6 +324,17 @@ def _clv_section(ctx: _Context, facts: dict[str, str]) -> Section | None:
     ]
     section = Section("clv", s.t("clv"), tables=[Table("status", s.t("clv"), cols, rows)])
     section.charts.append(Chart("status_chart", s.t("status"), "pie", "status", "status", ("customers",)))
+    if not result.holdout.empty:
+        hcols = [
+            Column("frequency", s.t("calibration_purchases")),
+            Column("customers", s.t("customers_count"), "count"),
+            Column("actual", s.t("holdout_actual"), "number"),
+            Column("predicted", s.t("holdout_predicted"), "number"),
+        ]
+        section.tables.append(Table("holdout", s.t("holdout"), hcols, _records(result.holdout[[c.id for c in hcols]])))
+        section.charts.append(
+            Chart("holdout_chart", s.t("holdout"), "line", "holdout", "frequency", ("actual", "predicted"))
+        )
     model = result.params.model
     fitted = result.parameters.get(model, {})
     if fitted:

@@ -100,6 +100,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_active": ("活跃", "active"),
     "status_at_risk": ("有流失风险", "at risk"),
     "status_churned": ("已流失", "churned"),
+    "holdout": (
+        "模型检验：本季度实际 vs 预测的人均购买次数",
+        "Model check: purchases per customer this quarter, actual vs predicted",
+    ),
+    "calibration_purchases": ("季度前的复购次数", "repeat purchases before the quarter"),
+    "holdout_actual": ("实际", "actual"),
+    "holdout_predicted": ("预测", "predicted"),
     "pareto": ("二八分析与 ABC 分类", "20/80 and ABC classes"),
     "entity": ("对象", "of"),
     "entity_product": ("商品", "products"),
