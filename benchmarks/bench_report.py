@@ -62,20 +62,6 @@ SCOPE = ("tmall_flagship", "jd_store")  # the CNY stores of the sample shop
 ORDERS_PER_UNIT = 2.17
 #: the files the report reads (customers, events, inventory and competitors are not imported)
 KINDS = ("orders", "items", "traffic", "ads", "products")
-HEADLINE = (
-    "paid_amount",
-    "uv",
-    "cvr",
-    "aov",
-    "buyers",
-    "paid_orders",
-    "refund_amount",
-    "refund_rate",
-    "net_sales",
-    "ad_spend",
-    "roas",
-    "gross_margin",
-)
 PERIODS = ("now", "prev", "yoy")
 CENT = Decimal("0.01")
 

@@ -30,8 +30,8 @@ from shopops.analyses.report import (
     _records,
     _timed,
     _warehouse,
-    last_data_day,
-    report_scopes,
+    newest_day,
+    one_currency,
 )
 from shopops.analyses.reportmodel import Chart, Column, Period, Report, Section, Table
 from shopops.analyses.rfm import RFMParams, rfm
@@ -78,19 +78,8 @@ def build_customer_report(project_or_warehouse: Any, params: CustomerReportParam
     from shopops.analyses.report import ReportParams  # the shared context wants report params
 
     wh = _warehouse(project_or_warehouse)
-    stores = params.stores or tuple(s.name for s in wh.settings.stores)
-    scopes = report_scopes(wh, stores)
-    if len(scopes) > 1:
-        raise QueryError(
-            f"stores {', '.join(stores)} have different currencies; a report adds money of one currency only",
-            hint="report each currency on its own: " + "; ".join("--store " + " --store ".join(g) for g in scopes),
-        )
-    day = params.day
-    if day is None:
-        last = last_data_day(wh, stores)
-        if last is None:
-            raise NotAvailableError(f"no orders imported for {', '.join(stores)}", hint="import order exports first")
-        day = default_quarter_day(last)
+    stores = one_currency(wh, params.stores)
+    day = params.day or default_quarter_day(newest_day(wh, stores))
     current, previous, yoy = quarters(day)
     say = Narrator(params.lang, "customers")
     ctx = _Context(

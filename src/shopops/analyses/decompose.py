@@ -109,6 +109,17 @@ def lmdi(v0_factors: Mapping[str, Number], v1_factors: Mapping[str, Number]) -> 
 # ---------------------------------------------------------------- the analysis layer
 
 
+def check_periods(start: date, end: date, base_start: date, base_end: date, source: str) -> None:
+    """The current and base periods are date ranges in order; ``source`` is one of :data:`SOURCES`."""
+    for a, b, what in ((start, end, "current"), (base_start, base_end, "base")):
+        if not isinstance(a, date) or not isinstance(b, date):
+            raise QueryError(f"the {what} period needs dates", hint="pass datetime.date values")
+        if a > b:
+            raise QueryError(f"the {what} period starts after it ends ({a} > {b})", hint="swap the dates")
+    if source not in SOURCES:
+        raise QueryError(f"unknown source {source!r}; valid sources: {', '.join(SOURCES)}")
+
+
 @dataclass(frozen=True)
 class DecomposeParams:
     """Current period ``start``–``end`` against the base period ``base_start``–``base_end`` (inclusive).
@@ -129,13 +140,7 @@ class DecomposeParams:
     source: str = "orders"
 
     def __post_init__(self) -> None:
-        for a, b, what in ((self.start, self.end, "current"), (self.base_start, self.base_end, "base")):
-            if not isinstance(a, date) or not isinstance(b, date):
-                raise QueryError(f"the {what} period needs dates", hint="pass datetime.date values")
-            if a > b:
-                raise QueryError(f"the {what} period starts after it ends ({a} > {b})", hint="swap the dates")
-        if self.source not in SOURCES:
-            raise QueryError(f"unknown source {self.source!r}; valid sources: {', '.join(SOURCES)}")
+        check_periods(self.start, self.end, self.base_start, self.base_end, self.source)
         if self.by == TOTAL:
             raise QueryError("'total' is not a dimension", hint="leave by=None for the whole shop")
         object.__setattr__(self, "stores", tuple(self.stores))

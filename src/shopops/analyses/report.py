@@ -202,26 +202,35 @@ class _Context:
                 self.notes.append(n)
 
 
+def one_currency(wh: Warehouse, stores: Sequence[str]) -> tuple[str, ...]:
+    """The report's stores (every store when ``stores`` is empty), refused when their currencies differ."""
+    names = tuple(stores) or tuple(s.name for s in wh.settings.stores)
+    if not names:
+        raise QueryError("the project has no stores", hint="add one with `shopops stores add`")
+    scopes = report_scopes(wh, names)
+    if len(scopes) > 1:
+        raise QueryError(
+            f"stores {', '.join(names)} have different currencies; a report adds money of one currency only",
+            hint="report each currency on its own: " + "; ".join("--store " + " --store ".join(g) for g in scopes),
+        )
+    return names
+
+
+def newest_day(wh: Warehouse, stores: Sequence[str]) -> date:
+    """The last day with orders in ``stores``; an error when there are none."""
+    last = last_data_day(wh, stores)
+    if last is None:
+        raise NotAvailableError(
+            f"no orders imported for {', '.join(stores)}", hint="import order exports first (`shopops import`)"
+        )
+    return last
+
+
 def build_report(project_or_warehouse: Any, params: ReportParams) -> Report:
     """Run every query and analysis of the report and return it (see the module docstring)."""
     wh = _warehouse(project_or_warehouse)
-    stores = params.stores or tuple(s.name for s in wh.settings.stores)
-    if not stores:
-        raise QueryError("the project has no stores", hint="add one with `shopops stores add`")
-    scopes = report_scopes(wh, stores)
-    if len(scopes) > 1:
-        raise QueryError(
-            f"stores {', '.join(stores)} have different currencies; a report adds money of one currency only",
-            hint="report each currency on its own: " + "; ".join("--store " + " --store ".join(g) for g in scopes),
-        )
-    day = params.day
-    if day is None:
-        last = last_data_day(wh, stores)
-        if last is None:
-            raise NotAvailableError(
-                f"no orders imported for {', '.join(stores)}", hint="import order exports first (`shopops import`)"
-            )
-        day = default_day(params.kind, last)
+    stores = one_currency(wh, params.stores)
+    day = params.day or default_day(params.kind, newest_day(wh, stores))
     current, previous, yoy = periods(params.kind, day)
     cat = load_catalogue()
     ctx = _Context(wh, params, cat, stores, current, previous, yoy, Narrator(params.lang, params.kind))

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from shopops.analyses.decompose import SOURCES
+from shopops.analyses.decompose import SOURCES, check_periods
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery, query
 from shopops.metrics.catalogue import Catalogue, load_catalogue
@@ -219,13 +219,7 @@ class RootCauseParams:
     scale_base: bool = False
 
     def __post_init__(self) -> None:
-        for a, b, what in ((self.start, self.end, "current"), (self.base_start, self.base_end, "base")):
-            if not isinstance(a, date) or not isinstance(b, date):
-                raise QueryError(f"the {what} period needs dates", hint="pass datetime.date values")
-            if a > b:
-                raise QueryError(f"the {what} period starts after it ends ({a} > {b})", hint="swap the dates")
-        if self.source not in SOURCES:
-            raise QueryError(f"unknown source {self.source!r}; valid sources: {', '.join(SOURCES)}")
+        check_periods(self.start, self.end, self.base_start, self.base_end, self.source)
         if not 0 < self.t_eep <= 1 or not 0 < self.t_ep <= 1:
             raise QueryError("thresholds t_eep and t_ep lie in (0, 1]", hint="the paper uses 0.1 and 0.67")
         object.__setattr__(self, "dimensions", tuple(self.dimensions))

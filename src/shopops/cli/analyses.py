@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from shopops.cli.state import STATE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +24,17 @@ def _day(text: str, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
+
+
+def _printed_as(table: pd.DataFrame, fmt: str) -> bool:
+    """Print ``table`` as CSV or JSON when ``fmt`` asks for it (True), else leave it to the caller."""
+    if fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+        return True
+    if fmt == "json":
+        typer.echo(table.to_json(orient="records", force_ascii=False, default_handler=str))
+        return True
+    return False
 
 
 def decompose_cmd(
@@ -56,11 +70,7 @@ def decompose_cmd(
     with project:
         result = decompose(project, params)
     table = result.table
-    if fmt == "csv":
-        typer.echo(table.to_csv(index=False), nl=False)
-        return
-    if fmt == "json":
-        typer.echo(table.to_json(orient="records", force_ascii=False, default_handler=str))
+    if _printed_as(table, fmt):
         return
     from rich.table import Table
 
@@ -113,11 +123,7 @@ def rootcause_cmd(
     with project:
         result = rootcause(project, params)
     table = result.table
-    if fmt == "csv":
-        typer.echo(table.to_csv(index=False), nl=False)
-        return
-    if fmt == "json":
-        typer.echo(table.to_json(orient="records", force_ascii=False, default_handler=str))
+    if _printed_as(table, fmt):
         return
     from rich.table import Table
 
