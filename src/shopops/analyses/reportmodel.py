@@ -139,7 +139,7 @@ class Kpi:
 class Report:
     """A daily, weekly, monthly or (quarterly) customer report for one store or several."""
 
-    kind: Literal["daily", "weekly", "monthly", "customers"]
+    kind: Literal["daily", "weekly", "monthly", "customers", "plan", "track", "scorecard"]
     lang: Literal["zh", "en"]
     title: str
     stores: list[str]
