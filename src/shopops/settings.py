@@ -17,6 +17,20 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     currency = "CNY"
     timezone = "Asia/Shanghai"
 
+    [calendar]                      # optional (see docs/calendar.md)
+    market = "cn"                   # cn | west; default from the stores' platforms
+    holidays_file = "my_holidays.toml"  # more years of official holidays (relative to the project folder)
+
+    [[campaigns]]                   # the shop's own campaigns, shown beside the festivals
+    key = "anniversary"
+    name = "店庆"
+    name_en = "Anniversary sale"    # optional
+    start = 2026-08-01
+    end = 2026-08-08
+    day = 2026-08-08                # optional node; default end
+    stores = ["tmall_flagship"]     # optional; default every store
+    uplift = 1.8                    # optional planned multiple of an ordinary day
+
 Environment variables ``SHOPOPS_LANGUAGE``, ``SHOPOPS_FISCAL_YEAR_START_MONTH``,
 ``SHOPOPS_WAREHOUSE``, ``SHOPOPS_ENGINE``, ``SHOPOPS_MEMORY_LIMIT``, ``SHOPOPS_SPARK_MASTER`` and
 ``SHOPOPS_SPARK_LAYOUT`` override the file.
@@ -28,11 +42,12 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shopops.errors import ConfigError
 
@@ -66,6 +81,43 @@ class StoreConfig(BaseModel):
         return value
 
 
+class CalendarConfig(BaseModel):
+    """``[calendar]``: which festivals to show and where more years of official holidays live."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    market: Literal["cn", "west"] | None = None
+    holidays_file: str | None = Field(default=None, min_length=1)
+
+
+class CampaignConfig(BaseModel):
+    """One ``[[campaigns]]`` entry: the shop's own campaign (店庆, 会员日 …) from ``start`` to ``end``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    start: date
+    end: date
+    day: date | None = None
+    stores: tuple[str, ...] | None = None
+    uplift: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _window(self) -> CampaignConfig:
+        if self.end < self.start:
+            raise ValueError(f"campaign {self.key!r}: end {self.end} is before start {self.start}")
+        if self.day is not None and not self.start <= self.day <= self.end:
+            raise ValueError(f"campaign {self.key!r}: day {self.day} is outside start..end ({self.start}..{self.end})")
+        return self
+
+    @property
+    def node(self) -> date:
+        """The campaign's main day: ``day``, or its last day."""
+        return self.day or self.end
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -78,6 +130,32 @@ class Settings(BaseModel):
     spark_master: str = Field(default="local[*]", min_length=1)
     spark_layout: str = Field(default="parquet", min_length=1)
     stores: tuple[StoreConfig, ...] = ()
+    calendar: CalendarConfig = CalendarConfig()
+    campaigns: tuple[CampaignConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _campaigns_known(self) -> Settings:
+        keys = [c.key for c in self.campaigns]
+        if len(set(keys)) < len(keys):
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            raise ValueError(
+                f"campaigns: key {', '.join(twice)} appears more than once (each campaign needs its own key)"
+            )
+        names = {s.name for s in self.stores}
+        for c in self.campaigns:
+            unknown = [s for s in c.stores or () if s not in names]
+            if unknown:
+                known = ", ".join(sorted(names)) or "none yet"
+                raise ValueError(f"campaigns: {c.key!r} names unknown store {unknown[0]!r} (stores: {known})")
+        return self
+
+    @property
+    def holidays_path(self) -> Path | None:
+        """``[calendar] holidays_file`` as a path (relative to the project folder), or None."""
+        if self.calendar.holidays_file is None:
+            return None
+        path = Path(self.calendar.holidays_file)
+        return path if path.is_absolute() else self.root / path
 
     @field_validator("engine", mode="before")
     @classmethod
@@ -151,7 +229,28 @@ class Settings(BaseModel):
                 f'currency = "{store.currency}"',
                 f"timezone = {_toml_str(store.timezone)}",
             ]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + self._calendar_toml()) + "\n"
+
+    def _calendar_toml(self) -> list[str]:
+        lines: list[str] = []
+        if self.calendar != CalendarConfig():
+            lines += ["", "[calendar]"]
+            if self.calendar.market is not None:
+                lines.append(f'market = "{self.calendar.market}"')
+            if self.calendar.holidays_file is not None:
+                lines.append(f"holidays_file = {_toml_str(self.calendar.holidays_file)}")
+        for c in self.campaigns:
+            lines += ["", "[[campaigns]]", f"key = {_toml_str(c.key)}", f"name = {_toml_str(c.name)}"]
+            if c.name_en is not None:
+                lines.append(f"name_en = {_toml_str(c.name_en)}")
+            lines += [f"start = {c.start.isoformat()}", f"end = {c.end.isoformat()}"]
+            if c.day is not None:
+                lines.append(f"day = {c.day.isoformat()}")
+            if c.stores is not None:
+                lines.append(f"stores = [{', '.join(_toml_str(s) for s in c.stores)}]")
+            if c.uplift is not None:
+                lines.append(f"uplift = {c.uplift!r}")
+        return lines
 
     def save(self) -> None:
         self.config_path.write_text(self.to_toml(), encoding="utf-8")
@@ -202,6 +301,9 @@ def load_settings(project: Path | None = None, env: Mapping[str, str] | None = N
         ) from exc
     values: dict[str, object] = dict(raw.get("project", {}))
     values["stores"] = tuple(raw.get("stores", []))
+    values["campaigns"] = tuple(raw.get("campaigns", []))
+    if "calendar" in raw:
+        values["calendar"] = raw["calendar"]
     for var, key in _ENV.items():
         value = (env if env is not None else os.environ).get(var)
         if value:
@@ -210,5 +312,5 @@ def load_settings(project: Path | None = None, env: Mapping[str, str] | None = N
         return Settings(root=root, **values)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
         raise ConfigError(f"{path}: {where}: {first['msg']}", hint="see README.md, section shopops.toml") from exc
