@@ -11,6 +11,7 @@ import typer
 from shopops import __version__
 from shopops.cli import analyses as analyses_cmds
 from shopops.cli import analyze as analyze_cmds
+from shopops.cli import calendar as calendar_cmds
 from shopops.cli import data as data_cmds
 from shopops.cli import export as export_cmds
 from shopops.cli import metrics as metrics_cmds
@@ -63,6 +64,7 @@ analyses_cmds.register(app)
 analyze_cmds.register(app)
 report_cmds.register(app)
 export_cmds.register(app)
+calendar_cmds.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""The festival calendar as an Excel workbook (XlsxWriter), for ``shopops calendar --format xlsx``.
+
+Sheet ``days``: one row per day (date, weekday, day off, make-up workday, official holiday, the
+festivals whose window holds the day, the node, the phase); days off are shaded, nodes bold.
+Sheet ``festivals``: one row per festival (key, names, kind, markets, window start, node, window end,
+days in the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from shopops.plan.festivals import Festival
+
+WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+DAY_HEADERS = (
+    "date",
+    "weekday",
+    "day_off",
+    "makeup_workday",
+    "holiday",
+    "festivals",
+    "node",
+    "phase",
+)
+FESTIVAL_HEADERS = ("key", "name_zh", "name_en", "kind", "markets", "start", "day", "end", "days")
+
+
+def _table(ws: Any, rows: list[list[Any]], headers: Sequence[str], widths: Sequence[int]) -> None:
+    ws.add_table(
+        0, 0, max(len(rows), 1), len(headers) - 1,
+        {"columns": [{"header": h} for h in headers], "data": rows, "style": "Table Style Light 9"},
+    )  # fmt: skip
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+
+
+def write_calendar_xlsx(
+    days: pd.DataFrame, festivals: Sequence[Festival], path: str | Path, *, language: str = "zh"
+) -> Path:
+    """Write the ``days`` frame (:func:`shopops.plan.festivals.calendar_range`) and ``festivals``."""
+    path = Path(path)
+    names = WEEKDAYS.get(language, WEEKDAYS["en"])
+    book = xlsxwriter.Workbook(str(path), {"default_date_format": "yyyy-mm-dd"})
+    try:
+        off_fmt = book.add_format({"bg_color": "#FCE4D6"})
+        node_fmt = book.add_format({"bold": True})
+        ws = book.add_worksheet("days")
+        rows = [
+            [
+                r["date"],
+                names[int(r["weekday"])],
+                bool(r["day_off"]),
+                bool(r["makeup_workday"]),
+                r["holiday"] or "",
+                ", ".join(r["festivals"]),
+                r["node"] or "",
+                r["phase"] or "",
+            ]
+            for r in days.to_dict("records")
+        ]
+        _table(ws, rows, DAY_HEADERS, (12, 8, 9, 15, 16, 40, 18, 8))
+        last = max(len(rows), 1)
+        ws.conditional_format(1, 0, last, 7, {"type": "formula", "criteria": "=$C2=TRUE", "format": off_fmt})
+        ws.conditional_format(1, 6, last, 6, {"type": "formula", "criteria": '=$G2<>""', "format": node_fmt})
+        ws2 = book.add_worksheet("festivals")
+        frows = [
+            [f.key, f.name_zh, f.name_en, f.kind, ", ".join(sorted(f.markets)), f.start, f.day, f.end,
+             (f.end - f.start).days + 1]
+            for f in festivals
+        ]  # fmt: skip
+        _table(ws2, frows, FESTIVAL_HEADERS, (22, 16, 34, 10, 10, 12, 12, 12, 6))
+    finally:
+        book.close()
+    return path
