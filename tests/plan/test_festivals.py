@@ -324,7 +324,7 @@ def test_user_file_errors_name_file_and_entry(tmp_path: Path, text: str, message
 
 
 def test_user_file_missing(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="holidays file .*nowhere.toml not found"):
+    with pytest.raises(ConfigError, match=r"holidays file .*nowhere\.toml not found"):
         holiday_years(extra=tmp_path / "nowhere.toml")
 
 

@@ -142,7 +142,7 @@ def calendar_cmd(
         }
     fests = [f for f in fx.festivals_between(start, end, **kwargs) if start <= f.day <= end]
     official = [o for y in range(start.year, end.year + 1) for o in fx.official_days(y, extra=kwargs.get("extra"))]
-    official = [o for o in official if start <= o.day <= end]
+    official = [o for o in official if start <= o.day <= end and chosen != "west"]
     out = STATE.console()
     covered = fx.holiday_years(extra=kwargs.get("extra"))
     missing = [y for y in range(start.year, end.year + 1) if y not in covered and chosen != "west"]

@@ -501,7 +501,7 @@ def calendar_range(
     if end < start:
         raise ConfigError(f"the range ends ({end}) before it starts ({start})", hint="swap the two dates")
     fests = festivals_between(start, end, market=market, campaigns=campaigns, extra=extra, platforms=platforms)
-    index = _official(extra)
+    index = _official(extra) if market != "west" else {}  # the official days are China's
     rows = []
     for i in range((end - start).days + 1):
         d = start + timedelta(days=i)
@@ -538,7 +538,8 @@ def calendar_days(
 
     Columns: ``date`` (datetime.date), ``weekday`` (0 = Monday … 6 = Sunday), ``day_off`` (weekend or
     official day off, not a make-up workday), ``makeup_workday``, ``holiday`` (key of the official
-    holiday the day belongs to, off or make-up, else None), ``festivals`` (keys whose window holds the
+    holiday the day belongs to, off or make-up, else None; China's official days are left out for
+    ``market="west"``, where a day off is a weekend day), ``festivals`` (keys whose window holds the
     day, by node), ``node`` (the festival whose node is that day: a campaign first, then e-commerce,
     lunar, Western, public), ``nodes`` (every such key) and ``phase`` ("node", else "pre" when a
     window runs up to a later node, else "tail", else None).
