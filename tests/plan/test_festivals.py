@@ -425,3 +425,20 @@ def test_campaign_key_must_differ_from_festivals() -> None:
     clash = CampaignConfig(key="618", name="我的618", start=D("2026-06-01"), end=D("2026-06-18"))
     with pytest.raises(ConfigError, match="campaign key '618' is also a festival's key"):
         festivals(2026, campaigns=[clash])
+
+
+# --- docs/calendar.md -------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "calendar.md"
+
+
+def test_docs_example_runs_and_lists_every_festival() -> None:
+    from shopops.plan.festivals import CATALOGUE
+
+    text = DOC.read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, str(DOC), "exec"), {})
+    table = [line for line in text.splitlines() if line.startswith("| `")]
+    assert [line.split("`")[1] for line in table] == [rule.key for rule in CATALOGUE]
+    for line, rule in zip(table, CATALOGUE, strict=True):
+        assert f"| {rule.name_zh} | {rule.kind} |" in line, rule.key
