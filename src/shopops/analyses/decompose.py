@@ -33,7 +33,8 @@ from typing import Any
 import pandas as pd
 
 from shopops.errors import QueryError
-from shopops.metrics import query
+from shopops.metrics import MetricQuery
+from shopops.metrics.query import Batch, _warehouse
 
 CENT = Decimal("0.01")
 FACTORS = {"uv": "traffic_effect", "cvr": "conversion_effect", "aov": "order_value_effect"}
@@ -181,7 +182,7 @@ COLUMNS = [
 ]
 
 
-def decompose(project_or_warehouse: Any, params: DecomposeParams) -> DecomposeResult:
+def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batch | None = None) -> DecomposeResult:
     """Attribute the change in paid amount between two periods to traffic, conversion and order value.
 
     Runs ``shopops.metrics.query`` for ``paid_amount``, ``uv`` and ``buyers`` (grain ``total``) over
@@ -197,8 +198,12 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams) -> DecomposeRe
     buyers, not supplied by the imports, or money of mixed currencies): its effects are ``None`` and its
     whole change goes to ``not_decomposed``; on every row
     ``traffic + conversion + order_value + not_decomposed == paid_amount_change`` exactly.
+
+    ``batch``: answer the queries from a :class:`~shopops.metrics.query.Batch` (a report shares its
+    splits between analyses); the figures are the same.
     """
     clock = time.perf_counter()
+    batch = batch or Batch(_warehouse(project_or_warehouse))
     by = [params.by] if params.by else []
     where = {"store": params.stores} if params.stores else None
     frames: dict[str, pd.DataFrame] = {}
@@ -208,7 +213,8 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams) -> DecomposeRe
         ("current", (params.start, params.end)),
     ):
         paid, buyers = SOURCES[params.source]
-        df = query(project_or_warehouse, [paid, "uv", buyers], start=start, end=end, by=by, where=where)
+        q = MetricQuery.create([paid, "uv", buyers], start=start, end=end, by=by, where=where, catalogue=batch.cat)
+        df = batch.run(q)
         df = df.rename(columns={paid: "paid_amount", buyers: "buyers"})
         frames[period] = df
         sql[period] = str(df.attrs.get("sql", ""))

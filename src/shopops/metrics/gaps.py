@@ -115,10 +115,15 @@ def notes(q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def uses_buyer_type(q: MetricQuery, cat: Catalogue) -> bool:
+    """``q`` splits or filters by new vs returning buyers, or one of its metrics counts only one kind."""
+    uses = "buyer_type" in q.by or "buyer_type" in q.where
+    return uses or any("buyer_type" in cat.metrics[b].where for m in q.metrics for b in cat.base_metrics(m))
+
+
 def history_notes(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
     """Returning buyers need a year of history before the range; say when the imports start later."""
-    uses = "buyer_type" in q.by or "buyer_type" in q.where
-    uses = uses or any("buyer_type" in cat.metrics[b].where for m in q.metrics for b in cat.base_metrics(m))
+    uses = uses_buyer_type(q, cat)
     stores = [s.name for s in scope.stores if "orders.buyer_id" in scope.fields[s.name]]
     if not uses or not stores:
         return []

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -197,7 +197,7 @@ def build(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> Plan:
     return Plan(query=q, expr=expr, notes=notes, stores=scope.names())
 
 
-def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Table:
+def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, *, keep_rows: bool = False) -> ir.Table:
     needed = cat.dependency_order(q.metrics)
     bases = [m for m in needed if cat.metrics[m].is_base]
     facts = _facts(cat, bases)
@@ -214,7 +214,8 @@ def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -
         metric = cat.metrics[m]
         if not metric.is_base:
             t = t.mutate(**{m: _derived(t, metric)})
-    return t.select(KEY, *q.by, *q.metrics).order_by([KEY, *q.by])
+    rows = [f"_rows_{f}" for f in facts] if keep_rows else []  # which facts had rows: see Batch
+    return t.select(KEY, *q.by, *q.metrics, *rows).order_by([KEY, *q.by])
 
 
 def _facts(cat: Catalogue, bases: Sequence[str]) -> list[str]:
@@ -387,12 +388,22 @@ def run(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> pd.DataF
     """
     cat = cat or load_catalogue()
     plan = build(wh, q, cat)
+    frame, text = _execute(wh, plan.expr, q, cat)
+    return _attach(frame, q, cat, plan.notes, text, plan.stores)
+
+
+def _execute(wh: Warehouse, expr: ir.Table, q: MetricQuery, cat: Catalogue) -> tuple[pd.DataFrame, str]:
     # Compiling a large expression costs Ibis more than DuckDB spends running it (0.5–1 s for the
     # report's headline query), so it is compiled once: the SQL shown is the SQL that runs.
-    text = sql(wh, plan.expr)
-    frame = wh.con.sql(text, schema=plan.expr.schema()).execute()
-    frame = _tidy(frame, q, cat, wh.settings.fiscal_year_start_month)
-    frame.attrs["notes"] = plan.notes + gaps.incomplete_notes(frame, q, cat)
+    text = sql(wh, expr)
+    frame = wh.con.sql(text, schema=expr.schema()).execute()
+    return _tidy(frame, q, cat, wh.settings.fiscal_year_start_month), text
+
+
+def _attach(
+    frame: pd.DataFrame, q: MetricQuery, cat: Catalogue, notes: list[str], text: str, stores: Sequence[str]
+) -> pd.DataFrame:
+    frame.attrs["notes"] = notes + gaps.incomplete_notes(frame, q, cat)
     frame.attrs["sql"] = text
     frame.attrs["query"] = {
         "metrics": list(q.metrics),
@@ -403,8 +414,97 @@ def run(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> pd.DataF
         "where": {k: list(v) for k, v in q.where.items()},
         "compare": q.compare,
     }
-    frame.attrs["stores"] = list(plan.stores)
+    frame.attrs["stores"] = list(stores)
     return frame
+
+
+# ---------------------------------------------------------------- several queries as one statement
+
+
+_Key = tuple[date, date, str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+@dataclass
+class _Wide:
+    """One statement's result: the union of the metrics asked of a range × grain × split × filters."""
+
+    metrics: tuple[str, ...]
+    frame: pd.DataFrame  # tidied, with the ``_rows_{fact}`` columns
+    text: str
+    scope: Scope
+    densified: bool  # every period × store-level value is a row, whether a fact had rows there or not
+
+
+class Batch:
+    """Metric queries that share range, grain, split and filters answered by one statement.
+
+    A report asks the same split for different metrics in several sections (the store split for the
+    attribution, the root cause and the stores table). :meth:`plan` says which metrics will be asked;
+    the first :meth:`run` of a split fetches all of them at once, and every :meth:`run` returns exactly
+    what :func:`run` returns for its query (rows, columns, types, notes): the base metrics of different
+    facts never mix in the metric layer (see the module docstring), and a row is kept only where one of
+    the query's own facts has rows (or the spine put it there). A query that was not planned, or asks
+    for more than was fetched, runs on its own; one with a comparison always does.
+
+    >>> batch = Batch(wh)                                                    # doctest: +SKIP
+    >>> batch.plan(MetricQuery.create("paid_amount", start=d, end=d, by="store"))
+    >>> batch.run(MetricQuery.create("uv", start=d, end=d, by="store"))     # one statement for both
+    """
+
+    def __init__(self, wh: Warehouse, cat: Catalogue | None = None) -> None:
+        self.wh = wh
+        self.cat = cat or load_catalogue()
+        self.statements = 0  # statements the batch ran
+        self._planned: dict[_Key, dict[str, None]] = {}
+        self._done: dict[_Key, _Wide] = {}
+        self._history: dict[_Key, list[str]] = {}
+
+    @staticmethod
+    def _key(q: MetricQuery) -> _Key:
+        return q.start, q.end, q.grain, q.by, tuple(sorted(q.where.items()))
+
+    def plan(self, q: MetricQuery) -> None:
+        """Fetch ``q``'s metrics with the first query of its split."""
+        self._planned.setdefault(self._key(q), {}).update(dict.fromkeys(q.metrics))
+
+    def run(self, q: MetricQuery) -> pd.DataFrame:
+        """What ``run(wh, q)`` returns, from the split's statement when it has ``q``'s metrics."""
+        if q.compare:
+            self.statements += 1
+            return run(self.wh, q, self.cat)
+        key = self._key(q)
+        wide = self._done.get(key)
+        if wide is None or not set(q.metrics) <= set(wide.metrics):
+            metrics = tuple(dict.fromkeys([*self._planned.get(key, {}), *q.metrics]))
+            wide = self._done[key] = self._fetch(replace(q, metrics=metrics), q)
+        return self._view(wide, q)
+
+    def _fetch(self, wide_q: MetricQuery, q: MetricQuery) -> _Wide:
+        cat = self.cat
+        scope = Scope.of(self.wh, wide_q, cat)
+        gaps.refuse_when_nothing(q, cat, scope)  # as run() would, before anything runs
+        expr = _period_table(self.wh, wide_q, cat, scope, keep_rows=True)
+        frame, text = _execute(self.wh, expr, wide_q, cat)
+        self.statements += 1
+        densified = len(store_dims(wide_q, cat)) == len(wide_q.by) and bool(scope.stores)
+        return _Wide(wide_q.metrics, frame, text, scope, densified)
+
+    def _view(self, wide: _Wide, q: MetricQuery) -> pd.DataFrame:
+        cat, scope = self.cat, wide.scope
+        gaps.refuse_when_nothing(q, cat, scope)
+        frame = wide.frame
+        if not wide.densified:  # the rows one of q's facts has (run() unions those facts' rows only)
+            bases = [m for m in cat.dependency_order(q.metrics) if cat.metrics[m].is_base]
+            frame = frame[frame[[f"_rows_{f}" for f in _facts(cat, bases)]].notna().any(axis=1)]
+        frame = frame[[KEY, "period", *q.by, *q.metrics]].reset_index(drop=True)
+        frame.attrs = {}
+        notes = gaps.notes(q, cat, scope)
+        if gaps.uses_buyer_type(q, cat):
+            key = self._key(q)
+            if key not in self._history:
+                self._history[key] = gaps.history_notes(self.wh, q, cat, scope)
+            notes += self._history[key]
+        return _attach(frame, q, cat, notes, wide.text, scope.names())
 
 
 def _tidy(frame: pd.DataFrame, q: MetricQuery, cat: Catalogue, fiscal: int) -> pd.DataFrame:
@@ -490,4 +590,4 @@ def _warehouse(obj: Warehouse | Any) -> Warehouse:
     return wh
 
 
-__all__ = ["MetricQuery", "Plan", "build", "evaluate", "explain", "query", "run"]
+__all__ = ["Batch", "MetricQuery", "Plan", "build", "evaluate", "explain", "query", "run"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,8 +44,9 @@ class Warehouse:
         self.engine = engine
         self.read_only = read_only or engine == "spark"
         self._on_close = on_close
-        self._fields: dict[str, dict[str, set[str]]] | None = None  # per store; cached on Spark
-        self._tables: dict[str, ir.Table] = {}  # cached on Spark (each lookup asks the JVM for the schema)
+        self._fields: dict[str, dict[str, set[str]]] | None = None  # per store; cached on Spark and in reads()
+        self._tables: dict[str, ir.Table] = {}  # likewise (each lookup asks the engine for the schema)
+        self._reading = 0  # depth of reads() blocks
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Warehouse:
@@ -137,8 +139,28 @@ class Warehouse:
         frame = ibis.memtable(pd.DataFrame(rows), schema=TABLES["stores"].schema())
         replace_rows(self.con, "stores", frame, ["store"])
 
+    @contextmanager
+    def reads(self) -> Iterator[Warehouse]:
+        """A block of reads that writes nothing (a report): table schemas and the fields each store's
+        imports supplied are looked up once in it, not before every query (a weekly report asked for
+        them about 950 times). On Spark the layout is a fixed snapshot and they are always cached.
+
+        >>> with wh.reads():                        # doctest: +SKIP
+        ...     report = build_report(wh, params)
+        """
+        self._reading += 1
+        try:
+            yield self
+        finally:
+            self._reading -= 1
+            if not self._reading and self.engine != "spark":
+                self._fields, self._tables = None, {}
+
+    def _caching(self) -> bool:
+        return self.engine == "spark" or self._reading > 0
+
     def table(self, name: str) -> ir.Table:
-        if self.engine != "spark":
+        if not self._caching():
             return self.con.table(name)
         if name not in self._tables:
             self._tables[name] = self.con.table(name)
@@ -172,10 +194,11 @@ class Warehouse:
         """Canonical fields each table got from the sources imported for ``store``.
 
         Later layers use it to say "not available from this source" instead of guessing.
-        On Spark the layout is a fixed snapshot: the manifest is read once per warehouse.
+        On Spark the layout is a fixed snapshot: the manifest is read once per warehouse (on DuckDB once
+        per :meth:`reads` block).
         """
         t = self.table("imports")
-        if self.engine == "spark":
+        if self._caching():
             if self._fields is None:
                 self._fields = _fields_by_store(t.select("store", "fields").execute())
             return {table: set(cols) for table, cols in self._fields.get(store, {}).items()}
