@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shopops.errors import ConfigError
 from shopops.plan.festivals import (
@@ -236,6 +238,24 @@ def test_market_of_platforms(tmp_path: Path) -> None:
     assert settings_market(both) is None
     chosen = Settings(root=tmp_path, stores=both.stores, calendar=CalendarConfig(market="west"))
     assert settings_market(chosen) == "west"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1950, max_value=2099))
+def test_festival_rules_hold_every_year(year: int) -> None:
+    found = by_key(year)
+    assert [(f.day, f.key) for f in found.values()] == sorted((f.day, f.key) for f in found.values())
+    assert all(f.start <= f.day <= f.end and f.day.year == year for f in found.values())
+    sf = found["spring_festival"].day
+    assert date(year, 1, 21) <= sf <= date(year, 2, 20)
+    assert found["spring_festival_eve"].day == sf - timedelta(days=1)
+    assert found["lantern"].day == sf + timedelta(days=14)  # the 15th of the first month
+    assert found["nianhuo"].day == sf - timedelta(days=10)
+    assert date(year, 4, 3) <= found["qingming"].day <= date(year, 4, 6)
+    bf, cm, md = found["black_friday"].day, found["cyber_monday"].day, found["mothers_day"].day
+    assert bf.weekday() == 4 and 23 <= bf.day <= 29 and cm == bf + timedelta(days=3)
+    assert md.weekday() == 6 and md.month == 5 and 8 <= md.day <= 14
+    assert found["mid_autumn"].day > found["qixi"].day > found["dragon_boat"].day > sf
 
 
 # --- a user's holidays file -------------------------------------------------------------------
