@@ -111,7 +111,10 @@ def calendar_cmd(
         int | None, typer.Option("--fiscal-year", help="Fiscal year instead (starts in fiscal_year_start_month).")
     ] = None,
     market: Annotated[
-        str | None, typer.Option("--market", help="cn or west (default: [calendar] market, else the stores').")
+        str | None,
+        typer.Option(
+            "--market", help="cn or west (default: calendar.market in shopops.toml, else the stores' market)."
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[
