@@ -14,6 +14,7 @@ from shopops.cli import analyze as analyze_cmds
 from shopops.cli import calendar as calendar_cmds
 from shopops.cli import data as data_cmds
 from shopops.cli import export as export_cmds
+from shopops.cli import forecast as forecast_cmds
 from shopops.cli import metrics as metrics_cmds
 from shopops.cli import project as project_cmds
 from shopops.cli import report as report_cmds
@@ -64,6 +65,7 @@ analyses_cmds.register(app)
 analyze_cmds.register(app)
 report_cmds.register(app)
 export_cmds.register(app)
+forecast_cmds.register(app)
 calendar_cmds.register(app)
 
 
