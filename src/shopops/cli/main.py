@@ -16,9 +16,11 @@ from shopops.cli import data as data_cmds
 from shopops.cli import export as export_cmds
 from shopops.cli import forecast as forecast_cmds
 from shopops.cli import metrics as metrics_cmds
+from shopops.cli import plan as plan_cmds
 from shopops.cli import project as project_cmds
 from shopops.cli import report as report_cmds
 from shopops.cli import sample as sample_cmds
+from shopops.cli import track as track_cmds
 from shopops.cli.state import STATE
 
 app = typer.Typer(
@@ -67,6 +69,8 @@ report_cmds.register(app)
 export_cmds.register(app)
 forecast_cmds.register(app)
 calendar_cmds.register(app)
+track_cmds.register(app)
+plan_cmds.register(app)
 
 
 def main() -> None:

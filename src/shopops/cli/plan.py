@@ -1,0 +1,147 @@
+"""``shopops plan``: a year's target broken into halves, quarters, months, weeks and days, what it
+takes in visitors, buyers, channels and products, written as a report and saved as targets."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from shopops.cli.state import STATE
+
+if TYPE_CHECKING:
+    from shopops.analyses.reportmodel import Table
+
+FORMATS = ("html", "xlsx", "md", "json")
+_SCALE = {"": 1, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_cmd)
+
+
+def parse_amount(text: str) -> Decimal:
+    """``12000000``, ``12,000,000``, ``1200万``, ``1.2亿``, ``12m`` → Decimal."""
+    m = re.fullmatch(r"\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*(万|亿|[wkmWKM]?)\s*", text)
+    if not m:
+        raise typer.BadParameter(
+            f"{text!r} is not an amount; write it like 12000000, 12,000,000, 1200万 or 1.2亿", param_hint="--target"
+        )
+    try:
+        value = Decimal(m[1].replace(",", "").replace("_", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets numbers through
+        raise typer.BadParameter(f"{text!r} is not an amount", param_hint="--target") from exc
+    return value * _SCALE[m[2].lower()]
+
+
+def parse_uplifts(items: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r}: write KEY=MULTIPLIER, e.g. double11=6", param_hint="--uplift")
+    return out
+
+
+def print_table(out: Any, table: Table, lang: str) -> None:
+    """A report table in the terminal (Rich), numbers right-aligned and formatted like the report."""
+    from rich.table import Table as RichTable
+
+    from shopops.analyses.reportmodel import format_value
+
+    rich = RichTable(title=table.title, show_lines=False)
+    for c in table.columns:
+        rich.add_column(c.label, justify="left" if c.unit in ("text", "date") else "right")
+    for row in table.rows:
+        rich.add_row(*(format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns))
+    out.print(rich)
+
+
+def plan_cmd(
+    fiscal_year: Annotated[
+        int, typer.Option("--fiscal-year", help="The fiscal year to plan (named by the year it starts in).")
+    ],
+    target: Annotated[
+        str | None, typer.Option("--target", help="The year's target: 12000000, 12,000,000, 1200万 or 1.2亿.")
+    ] = None,
+    growth: Annotated[
+        float | None, typer.Option("--growth", help="Without --target: last year's actual grown by PCT percent.")
+    ] = None,
+    store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="An additive metric (default paid_amount).")] = "paid_amount",
+    from_history: Annotated[
+        bool,
+        typer.Option(
+            "--from-history/--no-history", help="Shape the year from last year's days (default) or the default profile."
+        ),
+    ] = True,
+    uplift: Annotated[
+        list[str] | None,
+        typer.Option("--uplift", help="A festival's main-day multiplier, KEY=X (repeatable), e.g. 618=4."),
+    ] = None,
+    calendar: Annotated[str, typer.Option("--calendar", help="calendar, 445, 454 or 544 (retail weeks).")] = "calendar",
+    weeks: Annotated[
+        str, typer.Option("--weeks", help="natural (weeks clipped to the year) or month4 (12 × 4 = 48 weeks).")
+    ] = "natural",
+    week_start: Annotated[str, typer.Option("--week-start", help="mon or sun.")] = "mon",
+    cvr: Annotated[
+        float | None, typer.Option("--cvr", help="Planned conversion (0.035 = 3.5%) for every period.")
+    ] = None,
+    aov: Annotated[float | None, typer.Option("--aov", help="Planned 客单价 for every period.")] = None,
+    top: Annotated[int, typer.Option("--top", help="Products per role in the product split.")] = 5,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Save the plan as targets in the warehouse.")] = True,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma list of html, xlsx, md, json.")] = "html,xlsx,json",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: PROJECT/reports).")] = None,
+) -> None:
+    """Break a year's target into halves, quarters, months, weeks and days (festival nodes weighted from
+    history), show what it takes, and save it as targets. 年度目标拆解。"""
+    from shopops.errors import QueryError
+    from shopops.plan import PlanParams, run_plan
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise QueryError(f"unknown format {', '.join(bad) or fmt!r}; valid formats: {', '.join(FORMATS)}")
+    if calendar not in ("calendar", "445", "454", "544"):
+        raise typer.BadParameter(f"{calendar!r}: use calendar, 445, 454 or 544", param_hint="--calendar")
+    if weeks not in ("natural", "month4"):
+        raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
+    if week_start not in ("mon", "sun"):
+        raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
+    params = PlanParams(
+        fiscal_year,
+        target=parse_amount(target) if target is not None else None,
+        metric=metric,
+        stores=tuple(store or ()),
+        from_history=from_history,
+        growth=growth / 100 if growth is not None else None,
+        uplifts=parse_uplifts(uplift),
+        pattern=calendar,  # type: ignore[arg-type]
+        week_start=0 if week_start == "mon" else 6,
+        weeks=weeks,  # type: ignore[arg-type]
+    )
+    project = STATE.open_project()
+    console = STATE.console()
+    with project, console.task(f"planning {params.metric} for FY{fiscal_year}"):
+        run = run_plan(
+            project, params, cvr=cvr, aov=aov, top=top, save=save, lang=lang, out_dir=out, formats=tuple(formats)
+        )
+    report = run.report
+    console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
+    for line in report.summary:
+        console.out.print(f"  • {line}", highlight=False)
+    print_table(console.out, report.section("month").table("month"), report.lang)
+    for note in report.notes:
+        console.out.print(f"  note: {note}", highlight=False)
+    for summary in run.imports:
+        console.out.print(f"  saved as targets: {summary.line()}", highlight=False)
+    for f, path in run.paths.items():
+        console.out.print(f"  {f}: {path}", highlight=False)

@@ -1,0 +1,652 @@
+"""A year's target broken into halves, quarters, months, weeks and days (目标拆解).
+
+The year's target is split over the stores, then each store's share over its fiscal year, level by
+level, **exactly to the cent**: every part is a whole number of cents and the parts of every span sum
+to it (largest-remainder rounding at each level). The split follows a **day shape**:
+
+``weight(day) = level(month) × weekday(day) × uplift(day)``
+
+* **From history** (default, when the store has at least :data:`MIN_HISTORY_DAYS` days with sales in the
+  previous fiscal year): *ordinary* days of last year (no festival window, no public holiday) give a
+  weekday index (each weekday's mean relative to its month's mean) and a level per calendar month
+  (mean of the weekday-adjusted ordinary days). Every festival or holiday day of last year gives a
+  measured **uplift**: actual ÷ (level × weekday). This year's festival days take the uplift of the
+  **same festival day last year, aligned on the festival's node** (this year's 七夕 − 1 against last
+  year's 七夕 − 1), not of the same calendar date: a festival that moves (七夕, Spring Festival and
+  its 年货节) takes its weight with it.
+* **Without history** (or ``from_history=False``): a documented default profile — a flat level, a
+  flat week, and the uplifts of :data:`DEFAULT_UPLIFTS` on festival days.
+* Uplifts given by the user (``uplifts={"618": 4.0}``, ``--uplift 618=4``, or ``uplift`` of a
+  campaign in ``shopops.toml``) set a festival's node-day multiplier; its other window days get
+  ``1 + (u − 1) × PRE_SHARE``. A user's uplift overrides a measured one; a campaign's configured
+  uplift is used where history has no such campaign.
+
+The stores share the target in proportion to last year's actuals (equally without history). With no
+``target`` but a ``growth``, the target is last year's actual × (1 + growth).
+
+Weeks: where weeks nest in months (the 48-week view, retail 4-4-5 calendars) they are a level of
+the chain year → half → quarter → month → week → day; natural weeks cross month ends, so there a
+week's target is the sum of its days (still exact: days are whole cents).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from statistics import fmean
+from typing import Any, Literal
+
+import pandas as pd
+
+from shopops.errors import QueryError
+from shopops.metrics.catalogue import load_catalogue
+from shopops.metrics.query import query
+from shopops.plan.festivals import Festival, festivals_between, market_of, official_days
+from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView
+
+CENT = Decimal("0.01")
+MIN_HISTORY_DAYS = 300
+PRE_SHARE = 0.25
+# Node-day multipliers of an ordinary day when history has no such festival (default profile).
+# Window days other than the node get 1 + (u − 1) × PRE_SHARE. Public holidays are dips.
+DEFAULT_UPLIFTS: dict[str, float] = {
+    "double11": 6.0,
+    "618": 3.5,
+    "double12": 1.8,
+    "520": 1.6,
+    "qixi": 1.6,
+    "women_38": 1.8,
+    "99": 1.5,
+    "nianhuo": 1.3,
+    "valentines": 1.4,
+    "mothers_day": 1.4,
+    "black_friday": 3.0,
+    "cyber_monday": 2.5,
+    "christmas": 1.5,
+    "spring_festival": 0.6,
+    "spring_festival_eve": 0.6,
+    "national_day": 0.9,
+}
+Source = Literal["history", "given", "campaign", "default", "none"]
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """``fiscal_year`` as named in settings (the calendar year it starts in); ``target`` for all
+    ``stores`` together (empty: every store); ``growth`` a fraction (0.2 = +20 %)."""
+
+    fiscal_year: int
+    target: Decimal | None = None
+    metric: str = "paid_amount"
+    stores: tuple[str, ...] = ()
+    from_history: bool = True
+    growth: float | None = None
+    uplifts: Mapping[str, float] = field(default_factory=dict)
+    pattern: Pattern = "calendar"
+    week_start: int = 0
+    weeks: WeekView = "natural"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stores", tuple(self.stores))
+        if self.target is not None:
+            value = Decimal(str(self.target))
+            if value <= 0:
+                raise QueryError(f"the target must be positive, not {value}")
+            object.__setattr__(self, "target", value.quantize(CENT, ROUND_HALF_UP))
+        if self.target is None and self.growth is None:
+            raise QueryError(
+                "a plan needs --target AMOUNT, or --growth PCT to grow last year's actual",
+                hint="e.g. `shopops plan --fiscal-year 2027 --target 12000000` or `--growth 15`",
+            )
+        for key, u in self.uplifts.items():
+            if not u > 0:
+                raise QueryError(f"uplift of {key!r} must be a positive multiplier, not {u}")
+
+
+@dataclass
+class StorePlan:
+    store: str
+    market: str
+    source: str  # "history FY2025" or "default profile"
+    last_year: Decimal | None
+    target: Decimal
+
+
+@dataclass
+class PlanResult:
+    """``days``: one row per store and day; ``spans``: one row per store (``""`` = all stores) and
+    span of every level; ``festivals``: one row per store and festival of the year."""
+
+    params: PlanParams
+    calendar: FiscalCalendar
+    metric: str
+    currency: str | None
+    total: Decimal
+    stores: list[StorePlan]
+    days: pd.DataFrame
+    spans: pd.DataFrame
+    festivals: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> Span:
+        return self.calendar.year(self.params.fiscal_year)
+
+    def level(self, level: str, store: str = "") -> pd.DataFrame:
+        s = self.spans
+        return s[(s["level"] == level) & (s["store"] == store)].reset_index(drop=True)
+
+
+def each(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``frame`` as named tuples (typed ``Any``: columns are read by name)."""
+    return iter(frame.itertuples(index=False))
+
+
+# ---------------------------------------------------------------- exact allocation
+
+
+def allocate(total: Decimal, weights: Sequence[float]) -> list[Decimal]:
+    """Split ``total`` (to the cent) in proportion to ``weights``: whole cents that sum to ``total``.
+
+    Largest remainder (Hamilton): each part gets the floor of its exact share in cents, and the
+    cents left go to the largest fractional parts (the earlier part on ties). All-zero weights split
+    evenly.
+
+    >>> allocate(Decimal("100.00"), [1, 1, 1])
+    [Decimal('33.34'), Decimal('33.33'), Decimal('33.33')]
+    """
+    cents = int((total / CENT).to_integral_value())
+    if Decimal(cents) * CENT != total:
+        raise ValueError(f"{total} is not a whole number of cents")
+    n = len(weights)
+    if n == 0:
+        raise ValueError("nothing to allocate to")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    ws = [float(w) for w in weights]
+    whole = sum(ws)
+    if whole <= 0:
+        ws, whole = [1.0] * n, float(n)
+    # exact shares as fractions of cents: floor then hand out the remainder by largest fraction
+    shares = [cents * w / whole for w in ws]
+    floors = [int(s // 1) for s in shares]
+    floors = [max(0, min(f, cents)) for f in floors]
+    left = cents - sum(floors)
+    order = sorted(range(n), key=lambda i: (-(shares[i] - floors[i]), i))
+    i = 0
+    while left != 0:  # float shares can misjudge by a cent at most per part; settle exactly
+        j = order[i % n]
+        if left > 0:
+            floors[j] += 1
+            left -= 1
+        elif floors[j] > 0:
+            floors[j] -= 1
+            left += 1
+        i += 1
+    return [Decimal(c) * CENT for c in floors]
+
+
+# ---------------------------------------------------------------- the day shape
+
+
+@dataclass(frozen=True)
+class DayShape:
+    day: date
+    level: float
+    weekday: float
+    uplift: float
+    uplift_source: Source
+    festival: str | None  # the festival (key) whose window holds the day, nearest node first
+    phase: str | None  # "node", "pre" or "tail"
+    aligned: date | None  # last year's day whose uplift it takes
+
+    @property
+    def weight(self) -> float:
+        return self.level * self.weekday * self.uplift
+
+
+def _special_days(
+    start: date, end: date, market: str, campaigns: Sequence[Any], extra: Path | None = None
+) -> dict[date, Festival]:
+    """Each day of ``start``–``end`` inside a festival window → that festival (the nearest node wins)."""
+    out: dict[date, Festival] = {}
+    for f in festivals_between(start, end, market=market, campaigns=campaigns, extra=extra):  # type: ignore[arg-type]
+        d = max(f.start, start)
+        while d <= min(f.end, end):
+            best = out.get(d)
+            if best is None or abs((f.day - d).days) < abs((best.day - d).days):
+                out[d] = f
+            d += timedelta(days=1)
+    return out
+
+
+def _phase(f: Festival, d: date) -> str:
+    return "node" if d == f.day else ("pre" if d < f.day else "tail")
+
+
+@dataclass
+class _History:
+    level: dict[int, float]  # calendar month → ordinary-day level
+    weekday: list[float]  # Monday … Sunday index, mean 1
+    uplift: dict[date, float]  # every day of history → actual ÷ (level × weekday)
+    nodes: dict[str, list[date]]  # festival key → its nodes in the history range
+
+
+def _history_model(
+    values: Mapping[date, float],
+    start: date,
+    end: date,
+    special: Mapping[date, Festival],
+    festivals: Sequence[Festival],
+) -> _History:
+    ordinary = {d: v for d, v in values.items() if d not in special and start <= d <= end}
+    by_month: dict[int, list[float]] = defaultdict(list)
+    for d, v in ordinary.items():
+        by_month[d.month].append(v)
+    month_mean = {m: fmean(v) for m, v in by_month.items() if v}
+    ratios: dict[int, list[float]] = defaultdict(list)
+    for d, v in ordinary.items():
+        if month_mean.get(d.month):
+            ratios[d.weekday()].append(v / month_mean[d.month])
+    wd = [fmean(ratios[w]) if ratios[w] else 1.0 for w in range(7)]
+    scale = fmean(wd) or 1.0
+    wd = [w / scale for w in wd]
+    adjusted: dict[int, list[float]] = defaultdict(list)
+    for d, v in ordinary.items():
+        adjusted[d.month].append(v / wd[d.weekday()] if wd[d.weekday()] else v)
+    level = {m: fmean(v) for m, v in adjusted.items() if v}
+    overall = fmean(level.values()) if level else 1.0
+    for m in range(1, 13):  # a month with no ordinary day: the mean of its neighbours, else overall
+        if m not in level:
+            near = [level[k] for k in (m - 1 or 12, m % 12 + 1) if k in level]
+            level[m] = fmean(near) if near else overall
+    uplift: dict[date, float] = {}
+    for d, v in values.items():  # every day: a festival that moved may align with any of them
+        base = level[d.month] * wd[d.weekday()]
+        if base > 0:
+            uplift[d] = v / base
+    nodes: dict[str, list[date]] = defaultdict(list)
+    for f in festivals:
+        nodes[f.key].append(f.day)
+    return _History(level, wd, uplift, dict(nodes))
+
+
+def day_shape(
+    cal: FiscalCalendar,
+    fiscal_year: int,
+    market: str,
+    *,
+    history: Mapping[date, float] | None,
+    uplifts: Mapping[str, float] = {},
+    campaigns: Sequence[Any] = (),
+    extra: Path | None = None,
+) -> list[DayShape]:
+    """The weight of every day of the fiscal year (see the module docstring)."""
+    year = cal.year(fiscal_year)
+    special = _special_days(year.start, year.end, market, campaigns, extra)
+    model: _History | None = None
+    if history is not None:
+        last = cal.year(fiscal_year - 1)
+        first, final = last.start - timedelta(days=60), last.end + timedelta(days=60)
+        last_special = _special_days(first, final, market, campaigns, extra)
+        last_festivals = festivals_between(first, final, market=market, campaigns=campaigns, extra=extra)  # type: ignore[arg-type]
+        model = _history_model(history, last.start, last.end, last_special, last_festivals)
+    configured = {c.key: float(c.uplift) for c in campaigns if getattr(c, "uplift", None) is not None}
+    out = []
+    for span in cal.days(fiscal_year):
+        d = span.start
+        f = special.get(d)
+        level = model.level[d.month] if model else 1.0
+        weekday = model.weekday[d.weekday()] if model else 1.0
+        uplift, source, aligned = 1.0, "none", None
+        if f is not None:
+            phase = _phase(f, d)
+            if f.key in uplifts:
+                uplift, source = _window_uplift(float(uplifts[f.key]), phase), "given"
+            else:
+                aligned = _aligned(model, f, d) if model else None
+                if model and aligned is not None and aligned in model.uplift:
+                    uplift, source = model.uplift[aligned], "history"
+                elif f.key in configured:
+                    uplift, source = _window_uplift(configured[f.key], phase), "campaign"
+                elif f.key in DEFAULT_UPLIFTS:
+                    uplift, source = _window_uplift(DEFAULT_UPLIFTS[f.key], phase), "default"
+        out.append(
+            DayShape(d, level, weekday, uplift, source, f.key if f else None, _phase(f, d) if f else None, aligned)  # type: ignore[arg-type]
+        )
+    return out
+
+
+def _window_uplift(node: float, phase: str) -> float:
+    return node if phase == "node" else 1 + (node - 1) * PRE_SHARE
+
+
+def _aligned(model: _History, f: Festival, d: date) -> date | None:
+    """Last year's day at the same offset from the same festival's node."""
+    target = f.day - timedelta(days=364)
+    nodes = [n for n in model.nodes.get(f.key, []) if abs((n - target).days) <= 60]
+    if not nodes:
+        return None
+    node = min(nodes, key=lambda n: abs((n - target).days))
+    return node + (d - f.day)
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def _history_values(wh: Any, metric: str, store: str, start: date, end: date) -> dict[date, float]:
+    frame = query(wh, [metric], start=start, end=end, grain="day", by=["store"], where={"store": store})
+    out: dict[date, float] = {}
+    for d, v in zip(frame["period_start"], frame[metric], strict=True):
+        if v is not None and not (isinstance(v, float) and v != v):
+            out[d] = float(v)
+    return out
+
+
+def _check_metric(metric: str) -> None:
+    cat = load_catalogue()
+    m = cat.metrics.get(metric)
+    if m is None:
+        raise QueryError(f"unknown metric {metric!r}", hint="`shopops metrics --list` shows the metric dictionary")
+    if m.aggregation != "sum" or m.unit not in ("money", "count"):
+        raise QueryError(
+            f"{metric} ({m.zh}) is a {m.aggregation} metric; a target plan splits an additive one "
+            "(a sum of money or counts such as paid_amount, net_sales, paid_orders)",
+            hint="plan paid_amount, then see what it takes in visitors, conversion and 客单价 (`shopops plan` prints it)",
+        )
+
+
+def build_plan(project: Any, params: PlanParams) -> PlanResult:
+    """Break ``params.target`` (or last year × growth) into every level of the fiscal year."""
+    from shopops.analyses.report import one_currency
+
+    _check_metric(params.metric)
+    wh = project.warehouse
+    settings = wh.settings
+    stores = one_currency(wh, params.stores)
+    unit = load_catalogue().metrics[params.metric].unit
+    cal = FiscalCalendar(settings.fiscal_year_start_month, params.pattern, params.week_start, params.weeks)
+    fy = params.fiscal_year
+    last = cal.year(fy - 1)
+    campaigns_all = tuple(getattr(settings, "campaigns", ()))
+    notes: list[str] = []
+    shapes: dict[str, list[DayShape]] = {}
+    store_plans: list[StorePlan] = []
+    histories: dict[str, dict[date, float]] = {}
+    for store in stores:
+        cfg = settings.store(store)
+        market = settings.calendar.market or market_of(cfg.platform)
+        campaigns = tuple(c for c in campaigns_all if not getattr(c, "stores", ()) or store in c.stores)
+        hist = _history_values(wh, params.metric, store, last.start - timedelta(days=40), last.end)
+        histories[store] = hist
+        in_year = {d: v for d, v in hist.items() if last.start <= d <= last.end}
+        enough = sum(1 for v in in_year.values() if v > 0) >= MIN_HISTORY_DAYS
+        use = params.from_history and enough
+        if params.from_history and not enough:
+            notes.append(
+                f"{store}: only {sum(1 for v in in_year.values() if v > 0)} days with {params.metric} in "
+                f"{last.label} ({last.start}..{last.end}); the plan uses the default profile "
+                f"(at least {MIN_HISTORY_DAYS} days are needed to shape it from history)"
+            )
+        shapes[store] = day_shape(
+            cal,
+            fy,
+            market,
+            history=hist if use else None,
+            uplifts=params.uplifts,
+            campaigns=campaigns,
+            extra=settings.holidays_path,
+        )
+        last_total = _sum_money(in_year.values(), unit) if in_year else None
+        source = f"history {last.label}" if use else "default profile"
+        store_plans.append(StorePlan(store, market, source, last_total, Decimal("0.00")))
+    total = params.target
+    if total is None:
+        if any(sp.last_year is None for sp in store_plans):
+            missing = [sp.store for sp in store_plans if sp.last_year is None]
+            raise QueryError(
+                f"--growth needs last year's actual, and {', '.join(missing)} has none in {last.label}",
+                hint="give the target itself with --target AMOUNT",
+            )
+        base = sum((sp.last_year or Decimal(0) for sp in store_plans), Decimal("0.00"))
+        total = (base * (Decimal(1) + Decimal(str(params.growth)))).quantize(CENT, ROUND_HALF_UP)
+        if total <= 0:
+            raise QueryError(f"last year's actual {base} × growth gives no positive target")
+    store_weights = [float(sp.last_year or 0) for sp in store_plans]
+    if not all(w > 0 for w in store_weights):
+        store_weights = [1.0] * len(store_plans)
+        if len(store_plans) > 1:
+            notes.append("not every store has last year's actual: the stores share the target equally")
+    for sp, part in zip(store_plans, allocate(total, store_weights), strict=True):
+        sp.target = part
+    day_rows, span_rows, fest_rows = [], [], []
+    for sp in store_plans:
+        days, spans = split_target(cal, fy, sp.target, {s.day: s.weight for s in shapes[sp.store]})
+        labels = _labels(cal, fy)
+        for s in shapes[sp.store]:
+            lab = labels[s.day]
+            day_rows.append(
+                {
+                    "store": sp.store,
+                    "date": s.day,
+                    "weekday": s.day.weekday(),
+                    **lab,
+                    "festival": s.festival,
+                    "phase": s.phase,
+                    "uplift": s.uplift,
+                    "uplift_source": s.uplift_source,
+                    "weight": s.weight,
+                    "target": days[s.day],
+                    "last_year": _money_or_none(histories[sp.store].get(s.day - timedelta(days=364)), unit),
+                }
+            )
+        for span, value in spans:
+            span_rows.append(_span_row(sp.store, span, value, sp.target, histories[sp.store], unit))
+        fest_rows += _festival_rows(
+            sp.store, cal, fy, shapes[sp.store], days, campaigns_all, sp.market, settings.holidays_path
+        )
+    days_frame = pd.DataFrame(day_rows)
+    span_frame = pd.DataFrame(span_rows)
+    span_frame = pd.concat([_all_stores(span_frame, total, histories, unit), span_frame], ignore_index=True)
+    off = _day_off([s.day for s in shapes[store_plans[0].store]], settings.holidays_path)
+    west = {sp.store for sp in store_plans if sp.market == "west"}  # China's official days are not theirs
+    days_frame["day_off"] = [
+        d.weekday() >= 5 if store in west else off.get(d, d.weekday() >= 5)
+        for store, d in zip(days_frame["store"], days_frame["date"], strict=True)
+    ]
+    currency = settings.store(stores[0]).currency
+    return PlanResult(
+        params, cal, params.metric, currency, total, store_plans, days_frame, span_frame, pd.DataFrame(fest_rows), notes
+    )
+
+
+def _sum_money(values: Any, unit: str) -> Decimal:
+    total = sum((Decimal(str(v)) for v in values), Decimal(0))
+    return total.quantize(CENT) if unit == "money" else total
+
+
+def _money_or_none(v: float | None, unit: str) -> Decimal | None:
+    return None if v is None else _sum_money([v], unit)
+
+
+def _labels(cal: FiscalCalendar, fy: int) -> dict[date, dict[str, str]]:
+    out: dict[date, dict[str, str]] = defaultdict(dict)
+    for level in ("half", "quarter", "month", "week"):
+        for span in cal.spans(fy, level):  # type: ignore[arg-type]
+            for d in span.dates():
+                out[d][level] = span.label
+    return out
+
+
+def split_target(
+    cal: FiscalCalendar, fy: int, target: Decimal, weight: Mapping[date, float]
+) -> tuple[dict[date, Decimal], list[tuple[Span, Decimal]]]:
+    """``target`` split down the chain of nested levels of fiscal year ``fy`` by the day ``weight``s:
+    the day values and every span with its value (year, halves, quarters, months, weeks, days).
+    Natural weeks, which cross month ends, are the sums of their days."""
+    chain = ["half", "quarter", "month"] + (["week"] if cal.weeks_nest_in_months() else [])
+    year = cal.year(fy)
+    values: dict[str, Decimal] = {year.label: target}
+    spans: list[tuple[Span, Decimal]] = [(year, target)]
+    parents = {year.label: year}
+    for level in chain:
+        children = cal.spans(fy, level)  # type: ignore[arg-type]
+        by_parent: dict[str, list[Span]] = defaultdict(list)
+        for c in children:
+            by_parent[c.parent or year.label].append(c)
+        for parent_label, kids in by_parent.items():
+            parts = allocate(values[parent_label], [sum(weight[d] for d in k.dates()) for k in kids])
+            for k, v in zip(kids, parts, strict=True):
+                values[k.label] = v
+                spans.append((k, v))
+                parents[k.label] = k
+    leaf = chain[-1]
+    days: dict[date, Decimal] = {}
+    for span in cal.spans(fy, leaf):  # type: ignore[arg-type]
+        dates = list(span.dates())
+        for d, v in zip(dates, allocate(values[span.label], [weight[d] for d in dates]), strict=True):
+            days[d] = v
+    if leaf != "week":
+        for w in cal.weeks(fy):
+            spans.append((w, sum((days[d] for d in w.dates()), Decimal("0.00"))))
+    for day in cal.days(fy):
+        spans.append((day, days[day.start]))
+    return days, spans
+
+
+def _span_row(
+    store: str, span: Span, value: Decimal, year_total: Decimal, hist: Mapping[date, float], unit: str
+) -> dict[str, Any]:
+    shift = 364 if span.level in ("week", "day") else None
+    if shift is None:  # months and above: the same calendar dates a year earlier
+        from shopops.metrics.calendar import add_months
+
+        first, last = add_months(span.start, -12), add_months(span.end + timedelta(days=1), -12) - timedelta(days=1)
+    else:
+        first, last = span.start - timedelta(days=shift), span.end - timedelta(days=shift)
+    covered = [
+        hist[first + timedelta(days=i)] for i in range((last - first).days + 1) if first + timedelta(days=i) in hist
+    ]
+    last_year = _sum_money(covered, unit) if covered else None
+    return {
+        "store": store,
+        "level": span.level,
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "parent": span.parent,
+        "days": span.days,
+        "target": value,
+        "share": float(value / year_total) if year_total else None,
+        "last_year": last_year,
+        "growth": float(value / last_year - 1) if last_year else None,
+    }
+
+
+def _all_stores(spans: pd.DataFrame, total: Decimal, histories: Mapping[str, Any], unit: str) -> pd.DataFrame:
+    keys = ["level", "label", "start", "end", "parent", "days"]
+    rows = []
+    for key, g in spans.groupby(keys, sort=False, dropna=False):
+        target = sum(g["target"], Decimal("0.00"))
+        ly_values = [v for v in g["last_year"] if v is not None and v == v]
+        last_year = sum(ly_values, Decimal("0.00")) if len(ly_values) == len(g) else None
+        row = dict(zip(keys, key, strict=True))
+        row.update(
+            store="",
+            target=target,
+            share=float(target / total),
+            last_year=last_year,
+            growth=float(target / last_year - 1) if last_year else None,
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(spans.columns))
+
+
+def _day_off(year_days: Sequence[date], extra: Path | None) -> dict[date, bool]:
+    out: dict[date, bool] = {}
+    for y in sorted({d.year for d in year_days}):
+        for od in official_days(y, extra=extra):
+            out[od.day] = od.off
+    return out
+
+
+def _festival_rows(
+    store: str,
+    cal: FiscalCalendar,
+    fy: int,
+    shape: Sequence[DayShape],
+    days: Mapping[date, Decimal],
+    campaigns: Sequence[Any],
+    market: str,
+    extra: Path | None,
+) -> list[dict[str, Any]]:
+    year = cal.year(fy)
+    by_day = {s.day: s for s in shape}
+    rows = []
+    for f in festivals_between(year.start, year.end, market=market, campaigns=campaigns, extra=extra):  # type: ignore[arg-type]
+        inside = [d for d in (f.start + timedelta(days=i) for i in range((f.end - f.start).days + 1)) if d in days]
+        own = [d for d in inside if by_day[d].festival == f.key]
+        if not own:
+            continue
+        node = by_day.get(f.day)
+        rows.append(
+            {
+                "store": store,
+                "key": f.key,
+                "name_zh": f.name_zh,
+                "name_en": f.name_en,
+                "kind": f.kind,
+                "node": f.day,
+                "start": f.start,
+                "end": f.end,
+                "node_uplift": node.uplift if node and node.festival == f.key else None,
+                "source": node.uplift_source if node and node.festival == f.key else by_day[own[0]].uplift_source,
+                "aligned_node": node.aligned if node and node.festival == f.key else None,
+                "window_target": sum((days[d] for d in own), Decimal("0.00")),
+                "window_share": float(sum((days[d] for d in own), Decimal(0)) / sum(days.values(), Decimal(0))),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- saving as targets
+
+
+def save_plan(project: Any, plan: PlanResult, folder: Path | None = None) -> list[Any]:
+    """Write each store's plan as a targets CSV (kept under ``plans/``) and import it: every level
+    becomes target rows (grain = level), so reports and tracking find the week's, month's or any
+    day range's target. Re-planning the same year updates the rows in place."""
+    out = folder or (project.settings.root / "plans")
+    out.mkdir(parents=True, exist_ok=True)
+    summaries = []
+    for sp in plan.stores:
+        spans = plan.spans[plan.spans["store"] == sp.store]
+        path = out / f"{plan.year.label}_{plan.metric}_{sp.store}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["metric", "grain", "period_start", "period_end", "value"])
+            for r in each(spans):
+                w.writerow([plan.metric, r.level, r.start.isoformat(), r.end.isoformat(), f"{r.target:.2f}"])
+        summaries += project.import_files([path], store=sp.store, source="generic", kind="targets")
+    return summaries
+
+
+__all__ = [
+    "DEFAULT_UPLIFTS",
+    "MIN_HISTORY_DAYS",
+    "DayShape",
+    "PlanParams",
+    "PlanResult",
+    "StorePlan",
+    "allocate",
+    "build_plan",
+    "day_shape",
+    "each",
+    "save_plan",
+    "split_target",
+]

@@ -1,0 +1,524 @@
+"""The plan as a report object: rendered to Excel (a sheet per level), HTML, Markdown and JSON by
+:mod:`shopops.reports` like every other report.
+
+Sections: the year and the stores, halves, quarters, months (chart), weeks (chart, festival nodes
+marked), days (weekday, day off, festival and phase, uplift and where it came from), festival nodes,
+and what the target takes (visitors and buyers per month and week, by channel, by product role and
+hero product).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table
+from shopops.plan.breakdown import PlanResult, each
+from shopops.plan.needs import Needs
+
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+ROLE_NAMES = {
+    "zh": {"traffic": "引流款", "profit": "利润款", "image": "形象款", "custom": "定制款", "": "未分角色"},
+    "en": {
+        "traffic": "traffic driver",
+        "profit": "profit item",
+        "image": "image item",
+        "custom": "custom",
+        "": "no role",
+    },
+}
+L: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "{fy} 年度目标规划（{metric}）",
+        "target": "目标",
+        "last_year": "去年同期",
+        "growth": "同比增长",
+        "share": "占全年",
+        "period": "周期",
+        "start": "开始",
+        "end": "结束",
+        "days": "天数",
+        "store": "店铺",
+        "source": "拆分依据",
+        "festivals": "节点",
+        "date": "日期",
+        "weekday": "星期",
+        "day_off": "休息日",
+        "festival": "节日/活动",
+        "phase": "阶段",
+        "uplift": "系数",
+        "uplift_source": "系数来源",
+        "node": "节点日",
+        "window": "活动窗口",
+        "aligned": "对齐去年",
+        "window_target": "窗口目标",
+        "cvr": "支付转化率",
+        "aov": "客单价",
+        "basis": "依据",
+        "buyers": "需支付买家数",
+        "visitors": "需访客数",
+        "uv_value": "UV价值",
+        "channel": "流量来源",
+        "role": "商品角色",
+        "sku": "商品",
+        "title_col": "标题",
+        "avg_price": "均价",
+        "units": "需销量",
+        "overview": "全年目标",
+        "halves": "半年",
+        "quarters": "季度",
+        "months": "月度",
+        "weeks": "周",
+        "days_s": "日",
+        "festivals_s": "节日节点",
+        "needs": "目标需要什么：访客与买家",
+        "channels": "访客从哪里来",
+        "products": "靠哪些商品",
+        "roles": "按商品角色",
+        "heroes": "各角色主推商品",
+        "pre": "预热",
+        "tail": "返场",
+        "node_p": "正日",
+        "history": "历史",
+        "given": "指定",
+        "campaign": "活动配置",
+        "default": "默认",
+        "none": "—",
+        "yes": "是",
+        "s_total": "{fy} 目标 {target}，较 {ly_label} 实际 {ly}（{growth}）。",
+        "s_total_no_ly": "{fy} 目标 {target}；{ly_label} 没有可比的实际数。",
+        "s_halves": "上半年 {h1}（{p1}），下半年 {h2}（{p2}）。",
+        "s_peak": "最大的月份是 {m}：{v}，占全年 {p}。",
+        "s_festival": "节点中占比最高的是 {name}（{node}）：窗口目标 {v}，占全年 {p}，正日系数 {u}。",
+        "s_needs": "按去年的转化率与客单价，全年约需 {visitors} 访客、{buyers} 支付买家。",
+    },
+    "en": {
+        "title": "{fy} target plan ({metric})",
+        "target": "Target",
+        "last_year": "Last year",
+        "growth": "Growth",
+        "share": "Share of year",
+        "period": "Period",
+        "start": "Start",
+        "end": "End",
+        "days": "Days",
+        "store": "Store",
+        "source": "Shaped by",
+        "festivals": "Festival nodes",
+        "date": "Date",
+        "weekday": "Weekday",
+        "day_off": "Day off",
+        "festival": "Festival / campaign",
+        "phase": "Phase",
+        "uplift": "Uplift",
+        "uplift_source": "Uplift from",
+        "node": "Node",
+        "window": "Window",
+        "aligned": "Aligned with",
+        "window_target": "Window target",
+        "cvr": "Conversion",
+        "aov": "Spend per buyer",
+        "basis": "Basis",
+        "buyers": "Buyers needed",
+        "visitors": "Visitors needed",
+        "uv_value": "Value per visitor",
+        "channel": "Traffic source",
+        "role": "Product role",
+        "sku": "Product",
+        "title_col": "Title",
+        "avg_price": "Avg price",
+        "units": "Units needed",
+        "overview": "The year",
+        "halves": "Halves",
+        "quarters": "Quarters",
+        "months": "Months",
+        "weeks": "Weeks",
+        "days_s": "Days",
+        "festivals_s": "Festival nodes",
+        "needs": "What the target takes: visitors and buyers",
+        "channels": "Where the visitors come from",
+        "products": "Which products",
+        "roles": "By product role",
+        "heroes": "Top products per role",
+        "pre": "pre-heat",
+        "tail": "tail",
+        "node_p": "main day",
+        "history": "history",
+        "given": "given",
+        "campaign": "campaign setting",
+        "default": "default",
+        "none": "—",
+        "yes": "yes",
+        "s_total": "{fy} target {target}, against {ly_label}'s actual {ly} ({growth}).",
+        "s_total_no_ly": "{fy} target {target}; {ly_label} has no comparable actual.",
+        "s_halves": "First half {h1} ({p1}), second half {h2} ({p2}).",
+        "s_peak": "The biggest month is {m}: {v}, {p} of the year.",
+        "s_festival": "The biggest festival is {name} ({node}): window target {v}, {p} of the year, main-day uplift {u}.",
+        "s_needs": "At last year's conversion and spend per buyer, the year takes about {visitors} visitors and {buyers} buyers.",
+    },
+}
+
+
+def _money(v: Any) -> str:
+    return f"{Decimal(v):,.2f}"
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:+.2%}"
+
+
+def _none(v: Any) -> Any:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v
+
+
+def build_plan_report(plan: PlanResult, needs: Needs | None = None, lang: str = "zh") -> Report:
+    """The plan (and what it takes, when given) as a :class:`Report` of kind ``plan``."""
+    t = L[lang]
+    year = plan.year
+    last = plan.calendar.year(plan.params.fiscal_year - 1)
+    names = _festival_names(plan, lang)
+    overall = plan.level("year").iloc[0]
+    kpi = Kpi(
+        metric=plan.metric,
+        label=t["target"],
+        unit="money",
+        value=plan.total,
+        yoy=_none(overall["last_year"]),
+        yoy_change=(plan.total - overall["last_year"]) if _none(overall["last_year"]) is not None else None,
+        yoy_change_pct=_none(overall["growth"]),
+    )
+    sections = [
+        _overview(plan, t),
+        _level(plan, "half", t["halves"], t, names),
+        _level(plan, "quarter", t["quarters"], t, names),
+        _level(plan, "month", t["months"], t, names, chart=True),
+        _level(plan, "week", t["weeks"], t, names, chart=True),
+        _days(plan, t, lang, names),
+        _festivals(plan, t, lang),
+    ]
+    if needs is not None:
+        sections += _needs(plan, needs, t, lang)
+    summary = _summary(plan, needs, t, lang, last.label)
+    notes = list(plan.notes) + (list(needs.notes) if needs else [])
+    return Report(
+        kind="plan",
+        lang=lang,  # type: ignore[arg-type]
+        title=t["title"].format(fy=year.label, metric=plan.metric),
+        stores=[sp.store for sp in plan.stores],
+        currency=plan.currency,
+        period=Period(year.start, year.end, year.label),
+        previous=Period(last.start, last.end, last.label),
+        yoy=None,
+        generated_at=pd.Timestamp.now().to_pydatetime().replace(microsecond=0),
+        summary=summary,
+        kpis=[kpi],
+        sections=[s for s in sections if s is not None],
+        notes=notes,
+    )
+
+
+def _festival_names(plan: PlanResult, lang: str) -> dict[str, str]:
+    f = plan.festivals
+    if f.empty:
+        return {}
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(f["key"], f[col], strict=True))
+
+
+def _summary(plan: PlanResult, needs: Needs | None, t: dict[str, str], lang: str, ly_label: str) -> list[str]:
+    out = []
+    y = plan.level("year").iloc[0]
+    if _none(y["last_year"]) is not None:
+        out.append(
+            t["s_total"].format(
+                fy=y["label"],
+                target=_money(plan.total),
+                ly_label=ly_label,
+                ly=_money(y["last_year"]),
+                growth=_pct(y["growth"]),
+            )
+        )
+    else:
+        out.append(t["s_total_no_ly"].format(fy=y["label"], target=_money(plan.total), ly_label=ly_label))
+    h = plan.level("half")
+    out.append(
+        t["s_halves"].format(
+            h1=_money(h["target"].iloc[0]),
+            p1=f"{h['share'].iloc[0]:.1%}",
+            h2=_money(h["target"].iloc[1]),
+            p2=f"{h['share'].iloc[1]:.1%}",
+        )
+    )
+    m = plan.level("month")
+    top = m.iloc[int(m["share"].to_numpy().argmax())]
+    out.append(t["s_peak"].format(m=top["label"], v=_money(top["target"]), p=f"{top['share']:.1%}"))
+    f = plan.festivals
+    if not f.empty:
+        g = f.groupby("key", sort=False).agg(
+            window_target=("window_target", lambda s: sum(s, Decimal(0))), node=("node", "first")
+        )
+        key = max(g.index, key=lambda k: g.loc[k, "window_target"])
+        first = f[f["key"] == key].iloc[0]
+        u = _none(first["node_uplift"])
+        out.append(
+            t["s_festival"].format(
+                name=first["name_zh" if lang == "zh" else "name_en"],
+                node=first["node"].isoformat(),
+                v=_money(g.loc[key, "window_target"]),
+                p=f"{float(g.loc[key, 'window_target'] / plan.total):.1%}",
+                u="n/a" if u is None else f"{u:.2f}",
+            )
+        )
+    if needs is not None and not needs.periods.empty:
+        months = needs.periods[needs.periods["level"] == "month"]
+        if months["visitors"].notna().all() and len(months):
+            out.append(
+                t["s_needs"].format(
+                    visitors=f"{int(months['visitors'].sum()):,}", buyers=f"{int(months['buyers'].sum()):,}"
+                )
+            )
+    return out
+
+
+def _overview(plan: PlanResult, t: dict[str, str]) -> Section:
+    cols = [
+        Column("store", t["store"]),
+        Column("target", t["target"], "money"),
+        Column("last_year", t["last_year"], "money"),
+        Column("growth", t["growth"], "pct"),
+        Column("share", t["share"], "ratio"),
+        Column("source", t["source"]),
+    ]
+    rows = []
+    for sp in plan.stores:
+        rows.append(
+            {
+                "store": sp.store,
+                "target": sp.target,
+                "last_year": sp.last_year,
+                "growth": float(sp.target / sp.last_year - 1) if sp.last_year else None,
+                "share": float(sp.target / plan.total),
+                "source": sp.source,
+            }
+        )
+    return Section("overview", t["overview"], tables=[Table("stores", t["overview"], cols, rows)])
+
+
+def _nodes_in(plan: PlanResult, start: date, end: date, names: dict[str, str]) -> str:
+    f = plan.festivals
+    if f.empty:
+        return ""
+    inside = f[(f["node"] >= start) & (f["node"] <= end)].drop_duplicates("key")
+    return "、".join(names.get(k, k) for k in inside["key"])
+
+
+def _level(
+    plan: PlanResult, level: str, title: str, t: dict[str, str], names: dict[str, str], chart: bool = False
+) -> Section:
+    cols = [
+        Column("period", t["period"]),
+        Column("start", t["start"], "date"),
+        Column("end", t["end"], "date"),
+        Column("days", t["days"], "count"),
+        Column("target", t["target"], "money"),
+        Column("share", t["share"], "ratio"),
+        Column("last_year", t["last_year"], "money"),
+        Column("growth", t["growth"], "pct"),
+        Column("festivals", t["festivals"]),
+    ]
+    rows = [
+        {
+            "period": r.label,
+            "start": r.start,
+            "end": r.end,
+            "days": int(r.days),
+            "target": r.target,
+            "share": r.share,
+            "last_year": _none(r.last_year),
+            "growth": _none(r.growth),
+            "festivals": _nodes_in(plan, r.start, r.end, names),
+        }
+        for r in each(plan.level(level))
+    ]
+    tables = [Table(level, title, cols, rows)]
+    if len(plan.stores) > 1:  # the same level per store, side by side
+        by_store = plan.spans[(plan.spans["level"] == level) & (plan.spans["store"] != "")]
+        scols = [Column("period", t["period"])] + [Column(sp.store, sp.store, "money") for sp in plan.stores]
+        srows: dict[str, dict[str, Any]] = {}
+        for r in each(by_store):
+            srows.setdefault(r.label, {"period": r.label})[r.store] = r.target
+        tables.append(Table(f"{level}_by_store", f"{title} · {t['store']}", scols, list(srows.values())))
+    charts = []
+    if chart:
+        kind = "bar" if level == "month" else "line"
+        charts.append(Chart(level, title, kind, level, "period", ("target", "last_year")))  # type: ignore[arg-type]
+    return Section(level, title, tables=tables, charts=charts)
+
+
+def _days(plan: PlanResult, t: dict[str, str], lang: str, names: dict[str, str]) -> Section:
+    cols = [
+        Column("store", t["store"]),
+        Column("date", t["date"], "date"),
+        Column("weekday", t["weekday"]),
+        Column("week", t["weeks"]),
+        Column("month", t["months"]),
+        Column("day_off", t["day_off"]),
+        Column("festival", t["festival"]),
+        Column("phase", t["phase"]),
+        Column("uplift", t["uplift"], "number"),
+        Column("uplift_source", t["uplift_source"]),
+        Column("target", t["target"], "money"),
+        Column("last_year", t["last_year"], "money"),
+    ]
+    phase = {"pre": t["pre"], "tail": t["tail"], "node": t["node_p"]}
+    rows = [
+        {
+            "store": r.store,
+            "date": r.date,
+            "weekday": WEEKDAYS[lang][r.weekday],
+            "week": r.week,
+            "month": r.month,
+            "day_off": t["yes"] if r.day_off else "",
+            "festival": names.get(r.festival, r.festival) if isinstance(r.festival, str) else "",
+            "phase": phase.get(r.phase, "") if isinstance(r.phase, str) else "",
+            "uplift": float(r.uplift),
+            "uplift_source": t[r.uplift_source],
+            "target": r.target,
+            "last_year": _none(r.last_year),
+        }
+        for r in each(plan.days)
+    ]
+    return Section("days", t["days_s"], tables=[Table("days", t["days_s"], cols, rows)])
+
+
+def _festivals(plan: PlanResult, t: dict[str, str], lang: str) -> Section | None:
+    f = plan.festivals
+    if f.empty:
+        return None
+    cols = [
+        Column("store", t["store"]),
+        Column("festival", t["festival"]),
+        Column("node", t["node"], "date"),
+        Column("window", t["window"]),
+        Column("uplift", t["uplift"], "number"),
+        Column("source", t["uplift_source"]),
+        Column("aligned", t["aligned"], "date"),
+        Column("window_target", t["window_target"], "money"),
+        Column("share", t["share"], "ratio"),
+    ]
+    rows = [
+        {
+            "store": r.store,
+            "festival": r.name_zh if lang == "zh" else r.name_en,
+            "node": r.node,
+            "window": f"{r.start.isoformat()}..{r.end.isoformat()}",
+            "uplift": _none(r.node_uplift),
+            "source": t[r.source],
+            "aligned": _none(r.aligned_node),
+            "window_target": r.window_target,
+            "share": r.window_share,
+        }
+        for r in each(f)
+    ]
+    return Section("festivals", t["festivals_s"], tables=[Table("festivals", t["festivals_s"], cols, rows)])
+
+
+def _needs(plan: PlanResult, needs: Needs, t: dict[str, str], lang: str) -> Sequence[Section]:
+    cols = [
+        Column("store", t["store"]),
+        Column("period", t["period"]),
+        Column("target", t["target"], "money"),
+        Column("cvr", t["cvr"], "ratio"),
+        Column("aov", t["aov"], "money_per"),
+        Column("buyers", t["buyers"], "count"),
+        Column("visitors", t["visitors"], "count"),
+        Column("uv_value", t["uv_value"], "money_per"),
+        Column("basis", t["basis"]),
+    ]
+    tables = []
+    for level, title in (("month", t["months"]), ("week", t["weeks"])):
+        p = needs.periods
+        p = p[p["level"] == level] if not p.empty else p
+        rows = [
+            {
+                "store": r.store,
+                "period": r.label,
+                "target": r.target,
+                "cvr": _none(r.cvr),
+                "aov": _none(r.aov),
+                "buyers": _none(r.buyers),
+                "visitors": _none(r.visitors),
+                "uv_value": _none(r.uv_value),
+                "basis": r.basis,
+            }
+            for r in each(p)
+        ]
+        tables.append(Table(f"needs_{level}", f"{t['needs']} · {title}", cols, rows))
+    out = [Section("needs", t["needs"], tables=tables)]
+    if not needs.channels.empty:
+        ccols = [
+            Column("store", t["store"]),
+            Column("period", t["period"]),
+            Column("channel", t["channel"]),
+            Column("share", t["share"], "ratio"),
+            Column("visitors", t["visitors"], "count"),
+        ]
+        crows = [
+            {"store": r.store, "period": r.label, "channel": r.channel, "share": r.share, "visitors": int(r.visitors)}
+            for r in each(needs.channels)
+        ]
+        out.append(Section("channels", t["channels"], tables=[Table("channels", t["channels"], ccols, crows)]))
+    if not needs.roles.empty:
+        roles = ROLE_NAMES[lang]
+        rcols = [
+            Column("store", t["store"]),
+            Column("role", t["role"]),
+            Column("share", t["share"], "ratio"),
+            Column("target", t["target"], "money"),
+        ]
+        rrows = [
+            {"store": r.store, "role": roles.get(r.role, r.role), "share": r.share, "target": r.target}
+            for r in each(needs.roles)
+        ]
+        hcols = [
+            Column("store", t["store"]),
+            Column("role", t["role"]),
+            Column("sku", t["sku"]),
+            Column("title", t["title_col"]),
+            Column("share", t["share"], "ratio"),
+            Column("target", t["target"], "money"),
+            Column("avg_price", t["avg_price"], "money_per"),
+            Column("units", t["units"], "count"),
+            Column("last_year", t["last_year"], "money"),
+        ]
+        hrows = [
+            {
+                "store": r.store,
+                "role": roles.get(r.role, r.role),
+                "sku": r.sku,
+                "title": r.title,
+                "share": r.share_of_role,
+                "target": r.target,
+                "avg_price": _none(r.avg_price),
+                "units": _none(r.units),
+                "last_year": r.last_year,
+            }
+            for r in each(needs.products)
+        ]
+        out.append(
+            Section(
+                "products",
+                t["products"],
+                tables=[Table("roles", t["roles"], rcols, rrows), Table("heroes", t["heroes"], hcols, hrows)],
+            )
+        )
+    return out
+
+
+__all__ = ["build_plan_report"]

@@ -1,0 +1,317 @@
+"""The year's target broken down: exact to the cent at every level, shaped by last year's days and
+festivals (aligned by festival, not date), saved as targets, what it takes, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from shopops.cli.main import app
+from shopops.cli.plan import parse_amount
+from shopops.errors import QueryError
+from shopops.metrics import query
+from shopops.metrics.targets import target
+from shopops.plan import PlanParams, allocate, build_plan, requirements, run_plan, save_plan
+from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, split_target
+from shopops.plan.periods import LEVELS, PATTERNS, FiscalCalendar
+from shopops.project import Project
+from shopops.sample import SampleSpec, generate
+
+CENT = Decimal("0.01")
+
+
+# ---------------------------------------------------------------- exact allocation
+
+
+def test_allocate_by_hand() -> None:
+    assert allocate(Decimal("100.00"), [1, 1, 1]) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert allocate(Decimal("10.00"), [1, 3]) == [Decimal("2.50"), Decimal("7.50")]
+    # 0.05 over shares 0.45 / 0.55 of 5 cents = 2.25 / 2.75 cents: floors 2 + 2, the cent left to .75
+    assert allocate(Decimal("0.05"), [0.45, 0.55]) == [Decimal("0.02"), Decimal("0.03")]
+    assert allocate(Decimal("1.00"), [0, 0]) == [Decimal("0.50"), Decimal("0.50")]
+    with pytest.raises(ValueError, match="whole number of cents"):
+        allocate(Decimal("1.005"), [1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(0, 10**13),
+    weights=st.lists(st.floats(0, 1e6, allow_nan=False, allow_infinity=False), min_size=1, max_size=60),
+)
+def test_allocate_is_exact_and_fair(cents: int, weights: list[float]) -> None:
+    total = Decimal(cents) * CENT
+    parts = allocate(total, weights)
+    assert sum(parts, Decimal(0)) == total
+    assert all(p >= 0 and p == p.quantize(CENT) for p in parts)
+    whole = sum(weights)
+    if whole > 0:  # each part within a cent of its exact share
+        for p, w in zip(parts, weights, strict=True):
+            assert abs(float(p) - cents * w / whole / 100) <= 0.0100001 + 1e-9 * cents
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cents=st.integers(1, 10**12),
+    fy=st.integers(2020, 2035),
+    start_month=st.integers(1, 12),
+    pattern=st.sampled_from(PATTERNS),
+    view=st.sampled_from(["natural", "month4"]),
+    week_start=st.sampled_from([0, 6]),
+    seed=st.integers(0, 2**31),
+)
+def test_every_level_sums_exactly(
+    cents: int, fy: int, start_month: int, pattern: str, view: str, week_start: int, seed: int
+) -> None:
+    """The issue's property: parts sum to their parent, to the cent, at every level, for random targets,
+    fiscal start months and calendars (random day weights, some zero)."""
+    import random
+
+    rng = random.Random(seed)
+    cal = FiscalCalendar(start_month, pattern, week_start, view)  # type: ignore[arg-type]
+    year = cal.year(fy)
+    weight = {d: (0.0 if rng.random() < 0.05 else rng.lognormvariate(0, 1)) for d in year.dates()}
+    total = Decimal(cents) * CENT
+    days, spans = split_target(cal, fy, total, weight)
+    value = {s.label: v for s, v in spans}
+    assert value[year.label] == total and sum(days.values(), Decimal(0)) == total
+    for level in LEVELS:
+        level_spans = cal.spans(fy, level)
+        assert sum((value[s.label] for s in level_spans), Decimal(0)) == total
+        for s in level_spans:
+            assert value[s.label] == sum((days[d] for d in s.dates()), Decimal(0)), s.label
+    children: dict[tuple[str, str], Decimal] = {}
+    for s, v in spans:  # each parent equals the sum of its children of each level (the year: halves; weeks)
+        if s.parent:
+            children[s.parent, s.level] = children.get((s.parent, s.level), Decimal(0)) + v
+    assert {level for _, level in children} == {"half", "quarter", "month", "week", "day"}
+    for (parent, _), v in children.items():
+        assert v == value[parent], parent
+
+
+# ---------------------------------------------------------------- the default profile, by hand
+
+
+@pytest.fixture
+def empty_shop(project: Project) -> Project:
+    """A project with stores but no orders: every plan takes the default profile."""
+    return project
+
+
+def test_default_profile_by_hand(empty_shop: Project) -> None:
+    plan = build_plan(empty_shop, PlanParams(2026, target=Decimal("3650000.00"), stores=("tmall",)))
+    (sp,) = plan.stores
+    assert sp.source == "default profile" and sp.target == Decimal("3650000.00")
+    assert any("default profile" in n for n in plan.notes)
+    days = plan.days.set_index("date")
+    # an ordinary day weighs 1, 双11 6.0, the day before it (pre-sale window) 1 + 5 × 0.25
+    ordinary = days.loc[date(2026, 7, 15)]
+    assert ordinary["festival"] is None and ordinary["uplift"] == 1.0
+    node = days.loc[date(2026, 11, 11)]
+    assert (node["festival"], node["phase"], node["uplift"]) == ("double11", "node", DEFAULT_UPLIFTS["double11"])
+    assert days.loc[date(2026, 11, 10), "uplift"] == pytest.approx(1 + 5 * PRE_SHARE)
+    weights = plan.days["weight"].astype(float)
+    per_weight = 3650000 / weights.sum()
+    assert float(node["target"]) == pytest.approx(6.0 * per_weight, abs=0.01)
+    assert float(ordinary["target"]) == pytest.approx(per_weight, abs=0.01)
+    assert sum(plan.days["target"], Decimal(0)) == Decimal("3650000.00")
+    months = plan.level("month")
+    assert len(months) == 12 and sum(months["target"], Decimal(0)) == Decimal("3650000.00")
+
+
+def test_given_uplift_and_errors(empty_shop: Project) -> None:
+    plan = build_plan(empty_shop, PlanParams(2026, target=Decimal("1000"), stores=("tmall",), uplifts={"618": 10.0}))
+    day = plan.days.set_index("date").loc[date(2026, 6, 18)]
+    assert (day["uplift"], day["uplift_source"]) == (10.0, "given")
+    with pytest.raises(QueryError, match="--target AMOUNT, or --growth"):
+        PlanParams(2026)
+    with pytest.raises(QueryError, match="positive"):
+        PlanParams(2026, target=Decimal("-1"))
+    with pytest.raises(QueryError, match="additive"):
+        build_plan(empty_shop, PlanParams(2026, target=Decimal("1"), metric="cvr", stores=("tmall",)))
+    with pytest.raises(QueryError, match="last year's actual"):
+        build_plan(empty_shop, PlanParams(2026, growth=0.1, stores=("tmall",)))
+
+
+def test_parse_amount() -> None:
+    assert parse_amount("12,000,000") == Decimal("12000000")
+    assert parse_amount("1200万") == Decimal("12000000")
+    assert parse_amount("1.2亿") == Decimal("120000000.0")
+    assert parse_amount("3.5m") == Decimal("3500000.0")
+
+
+# ---------------------------------------------------------------- from the sample shop's history
+
+
+@dataclass
+class Shop:
+    project: Project
+    root: Path
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    """Tmall + JD, 2024-12-17 .. 2026-04-30: all of FY2025 (calendar) as history."""
+    root = tmp_path_factory.mktemp("plan")
+    spec = SampleSpec(stores=2, days=500, seed=21, orders_per_day=40, end_date=date(2026, 4, 30), events_users=0)
+    result = generate(spec, out_dir=root / "exports")
+    stores = [
+        {"name": s.name, "platform": s.platform, "currency": s.currency, "timezone": s.timezone} for s in result.stores
+    ]
+    with Project.init(root / "p", stores=stores) as project:
+        for f in (f for f in result.files if f.rows):
+            project.import_files([root / "exports" / f.path], store=f.store, source=f.source, kind=f.kind)
+        yield Shop(project, root)
+
+
+def _actual_by_month(project: Project, stores: list[str]) -> pd.Series:
+    """Last year's paid amount per month, by pandas from the orders table (an independent oracle)."""
+    o = project.warehouse.table("orders").execute()
+    o = o[o["store"].isin(stores) & o["paid_at"].notna()]
+    o = o.assign(day=[pd.Timestamp(t).date() for t in o["paid_at"]])  # stored in the store's local time
+    o = o[(o["day"] >= date(2025, 1, 1)) & (o["day"] <= date(2025, 12, 31))]
+    o = o.assign(month=[d.month for d in o["day"]], paid=[Decimal(str(v)) for v in o["paid_amount"]])
+    return o.groupby("month")["paid"].apply(lambda s: sum(s, Decimal(0)))
+
+
+def test_zero_growth_reproduces_last_years_months(shop: Shop) -> None:
+    """The issue's check: a plan from last year's actuals at 0% growth gives last year's monthly shares
+    within one percentage point; its total is last year's actual, to the cent.
+
+    Spring Festival moves from 2025-01-29 to 2026-02-17, and its 年货节 (the three weeks before) with
+    it, out of January into February: the plan follows the festival (as it must, see the next tests),
+    so those two months are compared together; each other month on its own."""
+    plan = build_plan(shop.project, PlanParams(2026, growth=0.0))
+    stores = [sp.store for sp in plan.stores]
+    actual = _actual_by_month(shop.project, stores)
+    year_total = sum(actual, Decimal(0))
+    assert plan.total == year_total
+    assert all(sp.source == "history FY2025" for sp in plan.stores)
+    months = plan.level("month")
+    planned = [float(v) / float(year_total) for v in months["target"]]
+    last = [float(actual[m]) / float(year_total) for m in range(1, 13)]
+    gaps = [abs(a - b) for a, b in zip(planned, last, strict=True)]
+    assert max(gaps[2:]) < 0.01, gaps
+    assert abs(planned[0] + planned[1] - last[0] - last[1]) < 0.01, gaps
+    assert planned[1] > last[1] and planned[0] < last[0]  # the festival's weight went to February
+    assert list(months["last_year"]) == [actual[m] for m in range(1, 13)]
+
+
+def test_festival_weeks_carry_their_uplift(shop: Shop) -> None:
+    plan = build_plan(shop.project, PlanParams(2026, target=Decimal("5000000.00")))
+    weeks = plan.level("week")
+    weeks = weeks[weeks["days"] == 7]
+    d11 = weeks[(weeks["start"] <= date(2026, 11, 11)) & (weeks["end"] >= date(2026, 11, 11))].iloc[0]
+    july = weeks[(weeks["start"] >= date(2026, 7, 6)) & (weeks["end"] <= date(2026, 7, 26))]  # no festival
+    ratio = float(d11["target"]) / float(sum(july["target"], Decimal(0)) / len(july))
+    # last year: the 双11 week against the same July weeks, from the actuals
+    ly = float(d11["last_year"]) / float(sum(july["last_year"], Decimal(0)) / len(july))
+    assert ratio > 1.8 and ratio == pytest.approx(ly, rel=0.2)
+
+
+def test_moving_festivals_align_on_their_node(shop: Shop) -> None:
+    """七夕 is 2025-08-29 and 2026-08-19: this year's 七夕 takes last year's 七夕's uplift."""
+    plan = build_plan(shop.project, PlanParams(2026, target=Decimal("5000000.00"), stores=("tmall_flagship",)))
+    fest = plan.festivals.set_index("key")
+    assert fest.loc["qixi", "node"] == date(2026, 8, 19)
+    assert fest.loc["qixi", "aligned_node"] == date(2025, 8, 29)
+    assert fest.loc["qixi", "source"] == "history"
+    days = plan.days.set_index("date")
+    assert days.loc[date(2026, 8, 19), "uplift"] > 1.5  # the sample's 七夕 peak
+    assert days.loc[date(2026, 8, 29), "festival"] is None  # last year's date is ordinary this year
+    assert days.loc[date(2026, 8, 19), "target"] > Decimal("1.4") * days.loc[date(2026, 8, 29), "target"]
+
+
+def test_saved_as_targets_and_replanned(shop: Shop, tmp_path: Path) -> None:
+    project = shop.project
+    plan = build_plan(project, PlanParams(2026, target=Decimal("1000000.00"), stores=("tmall_flagship",)))
+    (first,) = save_plan(project, plan, tmp_path)
+    rows = 1 + 2 + 4 + 12 + len(plan.calendar.weeks(2026)) + 365
+    assert (first.rows_read, first.loaded) == (rows, rows)
+    week = plan.level("week", "tmall_flagship").iloc[10]
+    assert target(project.warehouse, "paid_amount", week.start, week.end, ["tmall_flagship"]) == week.target
+    got = target(project.warehouse, "paid_amount", date(2026, 3, 3), date(2026, 3, 9), ["tmall_flagship"])
+    days = plan.days[(plan.days["date"] >= date(2026, 3, 3)) & (plan.days["date"] <= date(2026, 3, 9))]
+    assert got == sum(days["target"], Decimal(0))  # any day range: the sum of its days
+    again = build_plan(project, PlanParams(2026, target=Decimal("1200000.00"), stores=("tmall_flagship",)))
+    (second,) = save_plan(project, again, tmp_path)
+    assert second.updated == rows and second.balanced
+    assert target(
+        project.warehouse, "paid_amount", date(2026, 1, 1), date(2026, 12, 31), ["tmall_flagship"]
+    ) == Decimal("1200000.00")
+
+
+def test_what_it_takes(shop: Shop) -> None:
+    plan = build_plan(shop.project, PlanParams(2026, target=Decimal("2000000.00"), stores=("tmall_flagship",)))
+    given_ = requirements(shop.project, plan, cvr=0.04, aov=200.0)
+    m1 = given_.periods[(given_.periods["level"] == "month")].iloc[0]
+    buyers = math.ceil(float(m1["target"]) / 200.0)
+    assert (m1["buyers"], m1["visitors"], m1["basis"]) == (buyers, math.ceil(buyers / 0.04), "given")
+    needs = requirements(shop.project, plan)
+    m = needs.periods[needs.periods["level"] == "month"].iloc[2]  # March: from March 2025
+    f = query(
+        shop.project,
+        ["uv", "buyers", "paid_amount"],
+        start="2025-03-01",
+        end="2025-03-31",
+        where={"store": "tmall_flagship"},
+    )
+    cvr = float(f["buyers"].iloc[0]) / float(f["uv"].iloc[0])
+    aov = float(f["paid_amount"].iloc[0]) / float(f["buyers"].iloc[0])
+    assert m["cvr"] == pytest.approx(cvr) and m["aov"] == pytest.approx(aov)
+    assert m["visitors"] == math.ceil(math.ceil(float(m["target"]) / aov) / cvr)
+    ch = needs.channels[needs.channels["label"] == m["label"]]
+    assert ch["visitors"].sum() == m["visitors"] and ch["share"].sum() == pytest.approx(1.0)
+    roles = needs.roles
+    assert sum(roles["target"], Decimal(0)) == Decimal("2000000.00")
+    assert set(needs.products["role"]) <= set(roles["role"])
+
+
+def test_cli_plan(shop: Shop, tmp_path: Path) -> None:
+    root = shop.project.settings.root
+    res = CliRunner().invoke(
+        app,
+        [
+            "--project", str(root), "plan", "--fiscal-year", "2026", "--target", "600万", "--store", "jd_store",
+            "--weeks", "month4", "--format", "json,xlsx", "--out", str(tmp_path), "--no-save", "--lang", "en",
+        ],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "FY2026 target 6,000,000.00" in res.output
+    data = json.loads(next(tmp_path.glob("plan-FY2026-*.json")).read_text())
+    assert data["kind"] == "plan"
+    weeks = next(s for s in data["sections"] if s["id"] == "week")["tables"][0]["rows"]
+    assert len(weeks) == 48 and round(sum(r["target"] for r in weeks), 2) == 6000000.00
+    import openpyxl
+
+    book = openpyxl.load_workbook(next(tmp_path.glob("plan-FY2026-*.xlsx")), read_only=True)
+    assert {"月度", "周", "日"} & set(book.sheetnames) or {"Months", "Weeks", "Days"} <= set(book.sheetnames)
+    bad = CliRunner().invoke(app, ["--project", str(root), "plan", "--fiscal-year", "2026", "--target", "lots"])
+    assert bad.exit_code != 0 and "1200万" in bad.output
+
+
+def test_run_plan_python_api(shop: Shop, tmp_path: Path) -> None:
+    run = run_plan(
+        shop.project,
+        PlanParams(2026, growth=0.2, stores=("tmall_flagship",)),
+        save=False,
+        out_dir=tmp_path,
+        formats=("md",),
+    )
+    (sp,) = run.plan.stores
+    assert sp.target == (sp.last_year * Decimal("1.2")).quantize(CENT)
+    assert run.paths["md"].exists() and run.imports == []
+    assert run.report.kind == "plan" and run.needs is not None
+    assert run.plan.calendar.year(2026).start == date(2026, 1, 1)
+    assert run.plan.level("day", "tmall_flagship")["start"].iloc[0] == date(2026, 1, 1)
+    assert run.plan.days["date"].iloc[-1] == date(2026, 1, 1) + timedelta(days=364)
