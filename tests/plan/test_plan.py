@@ -137,7 +137,7 @@ def test_given_uplift_and_errors(empty_shop: Project) -> None:
         PlanParams(2026)
     with pytest.raises(QueryError, match="positive"):
         PlanParams(2026, target=Decimal("-1"))
-    with pytest.raises(QueryError, match="additive"):
+    with pytest.raises(QueryError, match="adds up over days"):
         build_plan(empty_shop, PlanParams(2026, target=Decimal("1"), metric="cvr", stores=("tmall",)))
     with pytest.raises(QueryError, match="last year's actual"):
         build_plan(empty_shop, PlanParams(2026, growth=0.1, stores=("tmall",)))

@@ -75,7 +75,9 @@ def plan_cmd(
         float | None, typer.Option("--growth", help="Without --target: last year's actual grown by PCT percent.")
     ] = None,
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
-    metric: Annotated[str, typer.Option("--metric", help="An additive metric (default paid_amount).")] = "paid_amount",
+    metric: Annotated[
+        str, typer.Option("--metric", help="An amount of money that adds up over days (default paid_amount).")
+    ] = "paid_amount",
     from_history: Annotated[
         bool,
         typer.Option(

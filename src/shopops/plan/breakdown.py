@@ -353,10 +353,10 @@ def _check_metric(metric: str) -> None:
     m = cat.metrics.get(metric)
     if m is None:
         raise QueryError(f"unknown metric {metric!r}", hint="`shopops metrics --list` shows the metric dictionary")
-    if m.aggregation != "sum" or m.unit not in ("money", "count"):
+    if m.unit != "money" or m.aggregation not in ("sum", "formula"):
         raise QueryError(
-            f"{metric} ({m.zh}) is a {m.aggregation} metric; a target plan splits an additive one "
-            "(a sum of money or counts such as paid_amount, net_sales, paid_orders)",
+            f"{metric} ({m.zh}) is a {m.unit} metric aggregated by {m.aggregation}; a target plan splits an "
+            "amount of money that adds up over days (gmv, paid_amount, net_sales, gross_profit …)",
             hint="plan paid_amount, then see what it takes in visitors, conversion and 客单价 (`shopops plan` prints it)",
         )
 
