@@ -49,7 +49,9 @@ def build(days: int, seed: int, work: Path) -> Path:
         return root / "project"
     exports = root / "exports"
     result = generate(SampleSpec(stores=3, days=days, seed=seed), out_dir=exports)
-    stores = [{"name": s.name, "platform": s.platform, "currency": s.currency, "timezone": s.timezone} for s in result.stores]
+    stores = [
+        {"name": s.name, "platform": s.platform, "currency": s.currency, "timezone": s.timezone} for s in result.stores
+    ]
     project = Project.init(root / "project", stores=stores)
     with project:
         for f in result.files:
@@ -194,7 +196,10 @@ def score(frame: pd.DataFrame, markets: dict[str, fc.Events], q: tuple[date, dat
                     "error": error,
                 }
             )
-            print(f"{name:45s} {store:15s} {rows[-1]['mape_daily']:.3f} {rows[-1]['ape_total']:.3f} {seconds:.2f}s {error}", file=sys.stderr)
+            print(
+                f"{name:45s} {store:15s} {rows[-1]['mape_daily']:.3f} {rows[-1]['ape_total']:.3f} {seconds:.2f}s {error}",
+                file=sys.stderr,
+            )
     return rows
 
 
@@ -232,7 +237,11 @@ def first_calls() -> list[dict[str, object]]:
             if cache == "empty":
                 env["NUMBA_CACHE_DIR"] = tmp
             done = subprocess.run(
-                [sys.executable, "-c", FIRST_CALL.format(which=which)], env=env, capture_output=True, text=True, check=True
+                [sys.executable, "-c", FIRST_CALL.format(which=which)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
             )
         t_import, total = (float(x) for x in done.stdout.split()[-2:])
         out.append({"library": which, "numba cache": cache, "import_s": t_import, "first_fit_s": total - t_import})
@@ -249,7 +258,9 @@ def markdown(rows: list[dict[str, object]], q: tuple[date, date]) -> str:
         f"{q[0]}..{q[1]} ({(q[1] - q[0]).days + 1} days); training days per store: "
         + ", ".join(f"{s} {int(frame[frame.store == s].train_days.iloc[0])}" for s in stores),
         "",
-        "| candidate | " + " | ".join(f"{s} MAPE daily / total" for s in stores) + " | mean MAPE daily | time (s, 3 stores) |",
+        "| candidate | "
+        + " | ".join(f"{s} MAPE daily / total" for s in stores)
+        + " | mean MAPE daily | time (s, 3 stores) |",
         "|---|" + "---|" * (len(stores) + 2),
     ]
     for name, group in frame.groupby("candidate", sort=False):
@@ -258,7 +269,11 @@ def markdown(rows: list[dict[str, object]], q: tuple[date, date]) -> str:
             r = group[group.store == s].iloc[0]
             cells.append("error" if r.error else f"{r.mape_daily:.1%} / {r.ape_total:.1%}")
         mean = group.mape_daily.mean()
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {'—' if np.isnan(mean) else f'{mean:.1%}'} | {group.seconds.sum():.2f} |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {'—' if np.isnan(mean) else f'{mean:.1%}'} | {group.seconds.sum():.2f} |"
+        )
     for r in frame[frame.error != ""].itertuples():
         lines.append(f"\n{r.candidate} on {r.store}: `{r.error}`")
     mean_total = frame.groupby("candidate", sort=False).ape_total.mean()
@@ -282,7 +297,10 @@ if __name__ == "__main__":
     previous = holdout_quarter(quarter[0] - timedelta(days=1))
     print(f"### {args.days} days of history (sample shop, seed {args.seed}), last day {last}\n")
     rows = []
-    for q, what in ((quarter, "the last full quarter (the acceptance figure)"), (previous, "the quarter before (a second check)")):
+    for q, what in (
+        (quarter, "the last full quarter (the acceptance figure)"),
+        (previous, "the quarter before (a second check)"),
+    ):
         scored = score(frame, markets, q)
         print(f"Held out: {what}. " + markdown(scored, q) + "\n")
         rows += [{**r, "quarter": str(q[0])} for r in scored]

@@ -72,6 +72,10 @@ def forecast_cmd(
         typer.Option("--view", help="A team's number NAME=AMOUNT or NAME=FILE (CSV/xlsx of month,amount); repeat."),
     ] = None,
     method: Annotated[str, typer.Option("--method", help="median (default), mean or weighted.")] = "median",
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", help="With --method weighted: NAME=WEIGHT (baseline or a view; default 1); repeat."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File for --format xlsx.")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Also print the daily forecast (table format).")] = False,
@@ -104,7 +108,7 @@ def forecast_cmd(
         with STATE.console().task("fitting the forecast"):
             result = forecast(project, params)
     views = [_view(v, result) for v in view or []]
-    rec = _reconcile(result, views, method) if views else None
+    rec = _reconcile(result, views, method, _weights(weight or [])) if views else None
     label = f"FY{fiscal_year}" if fiscal_year is not None else f"{result.start}..{result.end}"
     doc = _document(result, views, rec, language, label)
     if fmt == "json":
@@ -123,10 +127,23 @@ def _view(text: str, result: ForecastResult) -> View:
     return parse_view(text, list(result.months()["month"]))
 
 
-def _reconcile(result: ForecastResult, views: list[View], method: str) -> Reconciliation:
+def _weights(texts: list[str]) -> dict[str, Decimal]:
+    from decimal import InvalidOperation
+
+    out = {}
+    for text in texts:
+        name, _, value = text.partition("=")
+        try:
+            out[name.strip()] = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise typer.BadParameter(f"{text!r}: expected NAME=NUMBER, e.g. baseline=2", param_hint="--weight") from exc
+    return out
+
+
+def _reconcile(result: ForecastResult, views: list[View], method: str, weights: dict[str, Decimal]) -> Reconciliation:
     from shopops.plan.reconcile import reconcile
 
-    return reconcile(result.total(), {v.name: v.amount for v in views}, method)  # type: ignore[arg-type]
+    return reconcile(result.total(), {v.name: v.amount for v in views}, method, weights)  # type: ignore[arg-type]
 
 
 def _document(

@@ -390,6 +390,10 @@ def forecast(project: Project, params: ForecastParams) -> ForecastResult:
     if end < start:
         raise ConfigError(f"the forecast ends before it starts ({end} < {start})")
     frames, backtests, used, notes = [], [], {}, []
+    if params.store is None:  # every store that has data; the others are named in a note
+        empty = [s.name for s in stores if s.name not in set(history["store"])]
+        stores = [s for s in stores if s.name not in empty]
+        notes += [f"no {params.metric} for {', '.join(empty)}: not forecast"] if empty else []
     for store in stores:
         series = _series(history, store.name, start, params.history_days)
         _check_length(series, params.metric, store.name, start)
@@ -448,7 +452,7 @@ def _unit(metric: str) -> Decimal:
 
 def _series(history: pd.DataFrame, store: str, start: date, history_days: int) -> pd.Series:
     """The store's daily values before ``start`` (at most ``history_days``), missing days as 0."""
-    rows = history[(history["store"] == store) & (history["ds"] < pd.Timestamp(start))]
+    rows = history[(history["store"] == store) & (history["ds"] < pd.Timestamp(start)) & history["y"].notna()]
     series = rows.set_index("ds")["y"].sort_index()
     if series.empty:
         return series
@@ -458,7 +462,7 @@ def _series(history: pd.DataFrame, store: str, start: date, history_days: int) -
 
 
 def _check_length(series: pd.Series, metric: str, store: str, start: date) -> None:
-    if series.isna().all() or len(series) < MIN_HISTORY_DAYS:
+    if len(series) < MIN_HISTORY_DAYS:
         has = f"{len(series)} ({series.index.min().date()}..{series.index.max().date()})" if len(series) else "none"
         raise NotAvailableError(
             f"{store}: a forecast needs at least {MIN_HISTORY_DAYS} days of {metric} before {start} "

@@ -11,8 +11,9 @@ baseline forecast beside them and proposes a target by a stated rule:
 ``mean``
     every number counts the same.
 ``weighted``
-    weights inversely proportional to each number's distance from the median (at least 1% of the
-    median): numbers near the consensus count more, an outlier little.
+    the boss's own weights (``weights={"baseline": 2, "sales": 1, …}``, 1 for a number not named),
+    normalised to sum to 1. (Weights inversely proportional to the distance from the median were
+    considered and dropped: the signs of the deviations cancel, so they return the median itself.)
 
 Every figure is a Decimal; the target is rounded to the cent.
 
@@ -91,16 +92,14 @@ _EXPLAIN: dict[str, dict[str, str]] = {
         "further than the next number.",
         "mean": "Proposed target = the plain average of the {n} numbers (the statistical baseline and each view), "
         "each weighing 1/{n}.",
-        "weighted": "Proposed target = a weighted average of the {n} numbers: each number's weight is inversely "
-        "proportional to its distance from their median (at least 1% of the median), so numbers near the "
-        "consensus count more and an outlier counts little.",
+        "weighted": "Proposed target = the weighted average of the {n} numbers with the weights given (1 for a "
+        "number not named), each weight divided by their sum.",
     },
     "zh": {
         "median": "建议目标 = {n} 个数（统计基线和各方预测）的中位数：取中间那个数，个数为偶数时取中间两个数的平均。"
         "某一方的数字偏离再大，也不会把目标拉过相邻的那个数。",
         "mean": "建议目标 = {n} 个数（统计基线和各方预测）的简单平均，每个数权重 1/{n}。",
-        "weighted": "建议目标 = {n} 个数的加权平均：每个数的权重与它到中位数的距离成反比（距离至少按中位数的 1% 计），"
-        "越接近共识的数权重越大，离群的数权重很小。",
+        "weighted": "建议目标 = {n} 个数按给定权重的加权平均（未指定的数权重为 1），各权重除以权重之和。",
     },
 }
 
@@ -110,7 +109,12 @@ def format_weight(weight: Decimal) -> str:
     return f"{weight:.4f}".rstrip("0").rstrip(".")
 
 
-def reconcile(baseline: Decimal, views: Mapping[str, Decimal], method: Method = "median") -> Reconciliation:
+def reconcile(
+    baseline: Decimal,
+    views: Mapping[str, Decimal],
+    method: Method = "median",
+    weights: Mapping[str, Decimal] | None = None,
+) -> Reconciliation:
     """Combine the statistical ``baseline`` and the teams' ``views`` into a proposed target.
 
     >>> r = reconcile(Decimal("100"), {"sales": Decimal("130"), "finance": Decimal("90")}, method="mean")
@@ -125,8 +129,13 @@ def reconcile(baseline: Decimal, views: Mapping[str, Decimal], method: Method = 
         raise ConfigError(f"a view cannot be named {BASELINE!r}", hint="name views after their team: sales, finance…")
     names = [BASELINE, *views]
     amounts = [Decimal(baseline), *(Decimal(v) for v in views.values())]
-    weights = _WEIGHTS[method](amounts)
-    target = sum((w * a for w, a in zip(weights, amounts, strict=True)), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+    if method == "weighted":
+        shares = _given_weights(names, weights or {})
+    elif weights:
+        raise ConfigError(f"weights apply to --method weighted, not {method}", hint="add --method weighted")
+    else:
+        shares = _median_weights(amounts) if method == "median" else _mean_weights(amounts)
+    target = sum((w * a for w, a in zip(shares, amounts, strict=True)), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
     lines = tuple(
         ViewLine(
             name=n,
@@ -135,7 +144,7 @@ def reconcile(baseline: Decimal, views: Mapping[str, Decimal], method: Method = 
             diff_pct=float((a - baseline) / baseline) if baseline else math.nan,
             weight=w,
         )
-        for n, a, w in zip(names, amounts, weights, strict=True)
+        for n, a, w in zip(names, amounts, shares, strict=True)
     )
     return Reconciliation(baseline=Decimal(baseline), method=method, lines=lines, target=target)
 
@@ -151,15 +160,15 @@ def _mean_weights(amounts: Sequence[Decimal]) -> list[Decimal]:
     return [Decimal(1) / len(amounts)] * len(amounts)
 
 
-def _inverse_distance_weights(amounts: Sequence[Decimal]) -> list[Decimal]:
-    median = sum((w * a for w, a in zip(_median_weights(amounts), amounts, strict=True)), Decimal(0))
-    floor = abs(median) / 100 or Decimal(1)
-    inverse = [1 / max(abs(a - median), floor) for a in amounts]
-    total = sum(inverse, Decimal(0))
-    return [v / total for v in inverse]
-
-
-_WEIGHTS = {"median": _median_weights, "mean": _mean_weights, "weighted": _inverse_distance_weights}
+def _given_weights(names: Sequence[str], weights: Mapping[str, Decimal]) -> list[Decimal]:
+    unknown = [k for k in weights if k not in names]
+    if unknown:
+        raise ConfigError(f"weight for {', '.join(unknown)}, which is not a view", hint=f"numbers: {', '.join(names)}")
+    raw = [Decimal(weights.get(n, 1)) for n in names]
+    if any(w < 0 for w in raw) or not sum(raw):
+        raise ConfigError("weights must be zero or more and not all zero", hint="e.g. --weight baseline=2")
+    total = sum(raw, Decimal(0))
+    return [w / total for w in raw]
 
 
 def target_months(target: Decimal, baseline_months: Mapping[str, Decimal]) -> dict[str, Decimal]:
