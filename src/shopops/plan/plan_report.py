@@ -87,6 +87,7 @@ L: dict[str, dict[str, str]] = {
         "given": "指定",
         "campaign": "活动配置",
         "default": "默认",
+        "default_profile": "默认曲线",
         "none": "—",
         "yes": "是",
         "s_total": "{fy} 目标 {target}，较 {ly_label} 实际 {ly}（{growth}）。",
@@ -151,6 +152,7 @@ L: dict[str, dict[str, str]] = {
         "given": "given",
         "campaign": "campaign setting",
         "default": "default",
+        "default_profile": "default profile",
         "none": "—",
         "yes": "yes",
         "s_total": "{fy} target {target}, against {ly_label}'s actual {ly} ({growth}).",
@@ -304,7 +306,7 @@ def _overview(plan: PlanResult, t: dict[str, str]) -> Section:
                 "last_year": sp.last_year,
                 "growth": float(sp.target / sp.last_year - 1) if sp.last_year else None,
                 "share": float(sp.target / plan.total),
-                "source": sp.source,
+                "source": sp.source.replace("history", t["history"]).replace("default profile", t["default_profile"]),
             }
         )
     return Section("overview", t["overview"], tables=[Table("stores", t["overview"], cols, rows)])
