@@ -1,0 +1,153 @@
+"""``shopops track`` (目标达成跟踪) and ``shopops scorecard`` (岗位KPI考核表)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from shopops.cli.state import STATE
+
+if TYPE_CHECKING:
+    from shopops.analyses.reportmodel import Report, Table
+
+FORMATS = ("table", "json", "html", "xlsx", "md")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("track")(track_cmd)
+    app.command("scorecard")(scorecard_cmd)
+
+
+def _formats(fmt: str) -> list[str]:
+    from shopops.errors import QueryError
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise QueryError(f"unknown format {', '.join(bad) or fmt!r}; valid formats: {', '.join(FORMATS)}")
+    return formats
+
+
+def _print_table(table: Table, lang: str) -> None:
+    from rich.table import Table as RichTable
+
+    from shopops.analyses.reportmodel import format_value
+
+    out = STATE.console().out
+    rich = RichTable(*[c.label for c in table.columns], title=table.title)
+    for row in table.rows:
+        rich.add_row(*[format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns])
+    out.print(rich)
+
+
+def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> None:
+    """Rich tables for ``table``; the report renderers for the other formats."""
+    console = STATE.console()
+    if "table" in formats:
+        console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}", highlight=False)
+        for section in report.sections:
+            for line in section.text:
+                console.out.print(f"  • {line}", highlight=False)
+            for table in section.tables:
+                _print_table(table, report.lang)
+            for note in section.notes:
+                console.out.print(f"  [dim]{note}[/dim]", highlight=False)
+    files = [f for f in formats if f != "table"]
+    if files:
+        from shopops.reports import render
+
+        paths = render(report, out or root / "reports", formats=tuple(files))
+        for f, path in paths.items():
+            console.out.print(f"  {f}: {path}", highlight=False)
+
+
+def _lang(lang: str | None, project: Any) -> str:
+    from shopops.errors import QueryError
+
+    chosen = lang or project.settings.language
+    if chosen not in ("zh", "en"):
+        raise QueryError(f"unknown language {chosen!r}; valid languages: zh, en")
+    return str(chosen)
+
+
+def track_cmd(
+    week: Annotated[str | None, typer.Option("--week", help="ISO week 2026-W47, or fiscal FY2026-W12.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="Month 2026-11, or fiscal FY2026-M08.")] = None,
+    to_date: Annotated[
+        bool, typer.Option("--to-date", help="The year to date up to the newest day (default).")
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last day counted, YYYY-MM-DD (default: newest data).")
+    ] = None,
+    fiscal_year: Annotated[int | None, typer.Option("--fiscal-year", help="Fiscal year, e.g. 2026.")] = None,
+    store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="A summable metric with targets.")] = "paid_amount",
+    threshold: Annotated[float, typer.Option("--threshold", help="Alert below this achievement.")] = 0.95,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
+    ] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for files (default: PROJECT/reports).")] = None,
+) -> None:
+    """Achievement against target: weeks, months, year to date, run-rate needed, year-end projection, alerts.
+    目标达成跟踪：周/月达成率、年累计、所需日均、年末预测、预警。
+
+    Example: shopops track --week 2026-W47 --store tmall_flagship
+    """
+    from datetime import date
+
+    from shopops.plan.track import TrackParams, track
+
+    if sum(bool(x) for x in (week, month, to_date)) > 1:
+        raise typer.BadParameter("give one of --week, --month, --to-date")
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from exc
+    formats = _formats(fmt)
+    project = STATE.open_project()
+    with project:
+        params = TrackParams(
+            metric=metric,
+            stores=tuple(store or ()),
+            as_of=day,
+            week=week,
+            month=month,
+            fiscal_year=fiscal_year,
+            threshold=threshold,
+        )
+        result = track(project, params)
+        _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)
+
+
+def scorecard_cmd(
+    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W47.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="Month, e.g. 2026-11.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Scorecard TOML (default: PROJECT/scorecard.toml, else built-in).")
+    ] = None,
+    store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
+    ] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for files (default: PROJECT/reports).")] = None,
+    show_default: Annotated[bool, typer.Option("--show-default", help="Print the built-in config and exit.")] = False,
+) -> None:
+    """KPI scorecard per role (运营, 推广, 客服, 设计): targets, actuals, scores, weighted role scores.
+    岗位KPI考核表。
+
+    Example: shopops scorecard --week 2026-W47 --config scorecard.toml
+    """
+    from shopops.plan.scorecard import DEFAULT_CONFIG, ScorecardParams, scorecard
+
+    if show_default:
+        typer.echo(DEFAULT_CONFIG, nl=False)
+        return
+    formats = _formats(fmt)
+    project = STATE.open_project()
+    with project:
+        result = scorecard(project, ScorecardParams(week=week, month=month, stores=tuple(store or ()), config=config))
+        _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)

@@ -1,0 +1,630 @@
+"""KPI scorecards per role (岗位KPI考核表): each role's KPIs against their targets, scored and weighted.
+
+The roles and KPIs come from ``scorecard.toml`` in the project folder (or a file given), else from
+the built-in :data:`DEFAULT_CONFIG`. A KPI is::
+
+    [[roles.kpis]]
+    metric = "paid_amount"     # a metric id of the catalogue (`shopops metrics list`)
+    kind = "achievement"       # "achievement": actual ÷ the period's target from the targets table
+                               # "value": the metric's own value (ROAS, refund rate …)
+    target = 1.0               # a number; for kind = "value" also "targets" (the targets table) or
+                               # "previous" (the previous period's value: at least as good as last week;
+                               # the default for kind = "value"; 1.0 is the default for "achievement")
+    direction = "higher"       # or "lower" (refund rate); default: the catalogue's good direction
+    weight = 0.7               # the KPI's share of the role's score (normalised over the role's KPIs)
+
+Scoring (documented in docs/track.md):
+
+* **score** = actual ÷ target when higher is better, target ÷ actual when lower is better, capped at
+  :data:`SCORE_CAP` (120%) so one KPI cannot make up for another without limit; a lower-is-better KPI
+  at 0 scores the cap.
+* **status**: met when the actual reaches the target (≥ for higher, ≤ for lower), else missed; n/a
+  when the data or the target is missing (the notes say why).
+* **role score** = Σ weight × score ÷ Σ weight over the KPIs that have a score.
+
+The period is a week (Monday–Sunday, as the weekly report) or a calendar month; ``previous`` is the
+week or month before.
+
+>>> result = scorecard(project, ScorecardParams(week="2026-W47"))   # doctest: +SKIP
+>>> result.roles[0]["score"]                                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from shopops.analyses.reportmodel import Column, Period, Report, Section, Table, format_value
+from shopops.errors import ConfigError, QueryError
+from shopops.metrics.catalogue import Catalogue, load_catalogue
+from shopops.metrics.query import query
+from shopops.plan.track import TargetRows, additive
+
+SCORE_CAP = 1.2
+CONFIG_FILE = "scorecard.toml"
+KINDS = ("achievement", "value")
+DIRECTIONS = ("higher", "lower")
+
+#: The built-in scorecard, used when the project has no ``scorecard.toml``. ``previous`` targets ask
+#: each rate to be at least as good as the period before, since shopops cannot know a shop's numbers;
+#: write your own targets in scorecard.toml. The ads' click-through rate is the only click-through the
+#: exports give (a main-image CTR needs a product traffic export with impressions and clicks per item).
+DEFAULT_CONFIG = """\
+# shopops built-in scorecard: copy to scorecard.toml in the project folder and set your own targets.
+
+[[roles]]
+key = "operations"
+name_zh = "运营"
+name_en = "Operations"
+
+[[roles.kpis]]
+metric = "paid_amount"
+kind = "achievement"      # the weekly achievement rate (周达成率): actual / the week's target
+target = 1.0
+weight = 0.7
+
+[[roles.kpis]]
+metric = "cvr"
+kind = "value"
+target = "previous"       # at least last period's conversion rate
+weight = 0.3
+
+[[roles]]
+key = "ads"
+name_zh = "推广"
+name_en = "Ads"
+
+[[roles.kpis]]
+metric = "roas"
+kind = "value"
+target = "previous"
+weight = 0.6
+
+[[roles.kpis]]
+metric = "cpc"
+kind = "value"
+target = "previous"
+direction = "lower"
+weight = 0.4
+
+[[roles]]
+key = "service"
+name_zh = "客服"
+name_en = "Customer service"
+
+[[roles.kpis]]
+metric = "refund_rate"
+kind = "value"
+target = "previous"
+direction = "lower"
+weight = 1.0
+
+[[roles]]
+key = "design"
+name_zh = "设计"
+name_en = "Design"
+
+[[roles.kpis]]
+metric = "ctr"            # the ads' click-through rate: the only click-through the exports carry
+kind = "value"
+target = "previous"
+weight = 1.0
+"""
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "section": "岗位KPI考核",
+        "kpis": "KPI 明细",
+        "roles": "岗位得分",
+        "role": "岗位",
+        "kpi": "KPI",
+        "kind": "口径",
+        "achievement": "目标达成率",
+        "value": "指标值",
+        "target": "目标",
+        "actual": "实际",
+        "score": "得分",
+        "status": "状态",
+        "weight": "权重",
+        "role_score": "岗位加权得分",
+        "met": "达标",
+        "missed": "未达标",
+        "na": "无数据",
+        "met_count": "达标数",
+        "previous": "上期",
+        "targets": "目标表",
+    },
+    "en": {
+        "section": "KPI scorecard",
+        "kpis": "KPIs",
+        "roles": "Role scores",
+        "role": "Role",
+        "kpi": "KPI",
+        "kind": "Measure",
+        "achievement": "achievement rate",
+        "value": "value",
+        "target": "Target",
+        "actual": "Actual",
+        "score": "Score",
+        "status": "Status",
+        "weight": "Weight",
+        "role_score": "Weighted role score",
+        "met": "met",
+        "missed": "missed",
+        "na": "n/a",
+        "met_count": "Met",
+        "previous": "previous period",
+        "targets": "targets table",
+    },
+}
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    metric: str
+    kind: Literal["achievement", "value"]
+    target: float | Literal["targets", "previous"]
+    direction: Literal["higher", "lower"]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    name_zh: str
+    name_en: str
+    kpis: tuple[KpiSpec, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class ScorecardConfig:
+    roles: tuple[Role, ...]
+    source: str  # the file it came from, or "built-in"
+
+
+def load_config(path: Path | None = None, project_root: Path | None = None) -> ScorecardConfig:
+    """``path``, else ``scorecard.toml`` in ``project_root``, else the built-in default."""
+    if path is None and project_root is not None and (project_root / CONFIG_FILE).is_file():
+        path = project_root / CONFIG_FILE
+    if path is None:
+        return parse_config(DEFAULT_CONFIG, "built-in")
+    if not path.is_file():
+        raise ConfigError(f"scorecard config {path} does not exist", hint="give an existing file with --config")
+    return parse_config(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_config(text: str, source: str, cat: Catalogue | None = None) -> ScorecardConfig:
+    """Validate a scorecard TOML text; errors name ``source`` and the entry (``roles[2].kpis[1]``)."""
+    cat = cat or load_catalogue()
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}", hint="see docs/track.md for the layout") from exc
+    _no_extra(raw, {"roles"}, source, "the file")
+    roles_raw = raw.get("roles")
+    if not isinstance(roles_raw, list) or not roles_raw:
+        raise ConfigError(f"{source}: no [[roles]]", hint="add a [[roles]] table with key, name_zh, name_en and kpis")
+    roles, keys = [], set()
+    for i, r in enumerate(roles_raw):
+        where = f"roles[{i}]"
+        if not isinstance(r, dict):
+            raise ConfigError(f"{source}: {where} must be a table")
+        _no_extra(r, {"key", "name_zh", "name_en", "kpis"}, source, where)
+        key = r.get("key")
+        if not isinstance(key, str) or not key:
+            raise ConfigError(f'{source}: {where} needs a key (e.g. key = "ads")')
+        where = f"roles[{i}] ({key})"
+        if key in keys:
+            raise ConfigError(f"{source}: {where}: role key {key!r} is repeated")
+        keys.add(key)
+        kpis = r.get("kpis")
+        if not isinstance(kpis, list) or not kpis:
+            raise ConfigError(f"{source}: {where} has no [[roles.kpis]]", hint="give the role at least one KPI")
+        specs = tuple(_kpi(k, cat, source, f"{where}.kpis[{j}]") for j, k in enumerate(kpis))
+        roles.append(Role(key, str(r.get("name_zh", key)), str(r.get("name_en", key)), specs))
+    return ScorecardConfig(tuple(roles), source)
+
+
+def _no_extra(table: Mapping[str, Any], allowed: set[str], source: str, where: str) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise ConfigError(f"{source}: {where}: unknown key {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _kpi(k: Any, cat: Catalogue, source: str, where: str) -> KpiSpec:
+    if not isinstance(k, dict):
+        raise ConfigError(f"{source}: {where} must be a table")
+    _no_extra(k, {"metric", "kind", "target", "direction", "weight"}, source, where)
+    metric = k.get("metric")
+    if not isinstance(metric, str) or metric not in cat.metrics:
+        raise ConfigError(
+            f"{source}: {where}: unknown metric {metric!r}",
+            hint=f"valid metrics: {', '.join(cat.metrics)} (see docs/metrics.md)",
+        )
+    where = f"{where} ({metric})"
+    kind = k.get("kind", "value")
+    if kind not in KINDS:
+        raise ConfigError(f"{source}: {where}: kind must be achievement or value, not {kind!r}")
+    m = cat.metrics[metric]
+    summable = additive(cat, metric) and m.unit in ("money", "count")
+    target = k.get("target", 1.0 if kind == "achievement" else "previous")
+    if kind == "achievement" and not summable:
+        raise ConfigError(
+            f"{source}: {where}: an achievement needs a metric with targets (a sum such as paid_amount)",
+            hint='use kind = "value" with a number target for rates',
+        )
+    if isinstance(target, bool) or not (isinstance(target, int | float) or target in ("targets", "previous")):
+        raise ConfigError(f'{source}: {where}: target must be a number, "targets" or "previous", not {target!r}')
+    if kind == "achievement" and isinstance(target, str):
+        raise ConfigError(f"{source}: {where}: an achievement's target is a rate such as 1.0 or 0.95")
+    if target == "targets" and not summable:
+        raise ConfigError(f"{source}: {where}: the targets table holds sums (paid_amount …), not {metric}")
+    direction = k.get("direction", "higher" if m.good == "up" or kind == "achievement" else "lower")
+    if direction not in DIRECTIONS:
+        raise ConfigError(f"{source}: {where}: direction must be higher or lower, not {direction!r}")
+    weight = k.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+        raise ConfigError(f"{source}: {where}: weight must be a positive number, not {weight!r}")
+    rule: float | Literal["targets", "previous"] = float(target) if not isinstance(target, str) else target  # type: ignore[assignment]
+    return KpiSpec(metric, kind, rule, direction, float(weight))
+
+
+# ---------------------------------------------------------------- the scorecard
+
+
+@dataclass(frozen=True)
+class ScorecardParams:
+    """``week`` (ISO, ``2026-W47``) or ``month`` (``2026-11``); default: the newest complete week."""
+
+    week: str | None = None
+    month: str | None = None
+    stores: tuple[str, ...] = ()
+    config: Path | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stores", tuple(self.stores))
+        if self.week and self.month:
+            raise QueryError("give a week or a month for the scorecard, not both")
+
+
+@dataclass
+class ScorecardResult:
+    """``kpis``: one row per role and KPI; ``roles``: one row per role with its weighted score."""
+
+    config: ScorecardConfig
+    period: Period
+    previous: Period
+    stores: tuple[str, ...]
+    currency: str | None
+    kpis: list[dict[str, Any]]
+    roles: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def section(self, lang: str = "zh") -> Section:
+        return _section(self, lang)
+
+    def report(self, lang: str = "zh") -> Report:
+        from datetime import datetime
+
+        sec = _section(self, lang)
+        return Report(
+            kind="scorecard",
+            lang=lang,  # type: ignore[arg-type]
+            title=f"{', '.join(self.stores)} {WORDS[lang]['section']} {self.period.label}",
+            stores=list(self.stores),
+            currency=self.currency,
+            period=self.period,
+            previous=self.previous,
+            yoy=None,
+            generated_at=datetime.now().replace(microsecond=0),
+            summary=list(sec.text),
+            kpis=[],
+            sections=[sec],
+        )
+
+
+def scorecard_periods(wh: Any, stores: Sequence[str], week: str | None, month: str | None) -> tuple[Period, Period]:
+    """The week or month scored and the one before (default: the newest complete week)."""
+    from shopops.analyses.report import default_day, newest_day, periods
+
+    if month:
+        kind, day = "monthly", _month_day(month)
+    elif week:
+        kind, day = "weekly", _week_day(week)
+    else:
+        kind, day = "weekly", default_day("weekly", newest_day(wh, stores))
+    current, previous, _ = periods(kind, day)
+    return current, previous
+
+
+def _week_day(text: str) -> date:
+    import re
+
+    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), flags=re.IGNORECASE)
+    try:
+        return date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else date.min
+    except ValueError:
+        pass
+    raise QueryError(f"{text!r} is not an ISO week; write it like 2026-W47")
+
+
+def _month_day(text: str) -> date:
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise QueryError(f"{text!r} is not a month; write it like 2026-11")
+    return date(int(m[1]), int(m[2]), 1)
+
+
+def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
+    """Score every role's KPIs over the period; see the module docstring."""
+    from shopops.analyses.report import _warehouse, one_currency
+
+    wh = _warehouse(project_or_wh)
+    root = wh.settings.root
+    config = load_config(params.config, root)
+    stores = one_currency(wh, params.stores)
+    with wh.reads():
+        current, previous = scorecard_periods(wh, stores, params.week, params.month)
+        return score(wh, config, stores, current, previous)
+
+
+def score(
+    wh: Any, config: ScorecardConfig, stores: Sequence[str], current: Period, previous: Period
+) -> ScorecardResult:
+    """The scorecard of ``config`` over ``current`` (``previous`` for "previous" targets)."""
+    cat = load_catalogue()
+    metrics = list(dict.fromkeys(k.metric for r in config.roles for k in r.kpis))
+    notes: list[str] = []
+    now = _values(wh, cat, metrics, stores, current, notes)
+    before = _values(wh, cat, metrics, stores, previous, notes)
+    needs_targets = {k.metric for r in config.roles for k in r.kpis if k.kind == "achievement" or k.target == "targets"}
+    goals: dict[str, Decimal | None] = {}
+    for m in needs_targets:
+        rows_of_m = TargetRows.load(wh, m, stores, current.start, current.end)
+        goals[m] = rows_of_m.total(stores, current.start, current.end)
+        if goals[m] is None:
+            notes.append(f"{m}: no target for {current.label} ({current.start} – {current.end}) in the targets table")
+    kpis: list[dict[str, Any]] = []
+    roles: list[dict[str, Any]] = []
+    for role in config.roles:
+        rows = [_kpi_row(role, k, cat, now, before, goals) for k in role.kpis]
+        kpis += rows
+        scored = [r for r in rows if r["score"] is not None]
+        weight = sum(r["weight"] for r in scored)
+        roles.append(
+            {
+                "role": role.key,
+                "name_zh": role.name_zh,
+                "name_en": role.name_en,
+                "score": sum(r["weight"] * r["score"] for r in scored) / weight if scored else None,
+                "met": sum(r["status"] == "met" for r in rows),
+                "kpis": len(rows),
+            }
+        )
+    currency = {s.name: s.currency for s in wh.settings.stores}.get(stores[0])
+    return ScorecardResult(config, current, previous, tuple(stores), currency, kpis, roles, notes)
+
+
+def _values(
+    wh: Any, cat: Catalogue, metrics: Sequence[str], stores: Sequence[str], period: Period, notes: list[str]
+) -> dict[str, Any]:
+    """The metrics over ``period`` for ``stores``; a metric no store can give is None (noted)."""
+    fields = [wh.fields_available(s) for s in stores]
+
+    def available(m: str) -> bool:
+        needs = [n.split(".", 1) for n in cat.needs(m)]
+        return any(all(c in f.get(t, set()) for t, c in needs) for f in fields)
+
+    usable = [m for m in metrics if available(m)]
+    for m in metrics:
+        if m not in usable:
+            note = f"{m}: not available from the imports of {', '.join(stores)} ({', '.join(cat.needs(m))})"
+            if note not in notes:
+                notes.append(note)
+    if not usable:
+        return {}
+    df = query(wh, usable, start=period.start, end=period.end, where={"store": list(stores)})
+    for n in df.attrs.get("notes", []):
+        if n not in notes:
+            notes.append(n)
+    row = df.iloc[0] if not df.empty else pd.Series(dtype=object)
+    return {m: (None if m not in row or pd.isna(row[m]) else row[m]) for m in usable}
+
+
+def _kpi_row(
+    role: Role,
+    k: KpiSpec,
+    cat: Catalogue,
+    now: Mapping[str, Any],
+    before: Mapping[str, Any],
+    goals: Mapping[str, Decimal | None],
+) -> dict[str, Any]:
+    m = cat.metrics[k.metric]
+    value = now.get(k.metric)
+    basis: Any = None  # what an achievement is computed from: (actual, period target)
+    if k.kind == "achievement":
+        goal = goals.get(k.metric)
+        basis = (value, goal)
+        actual = float(Decimal(str(value)) / goal) if value is not None and goal else None
+        target: float | None = float(k.target)  # type: ignore[arg-type]
+    else:
+        actual = None if value is None else float(value)
+        if k.target == "previous":
+            prev = before.get(k.metric)
+            target = None if prev is None else float(prev)
+        elif k.target == "targets":
+            goal = goals.get(k.metric)
+            target = None if goal is None else float(goal)
+        else:
+            target = float(k.target)
+    s = kpi_score(actual, target, k.direction)
+    met = (
+        None
+        if actual is None or target is None
+        else (actual >= target if k.direction == "higher" else actual <= target)
+    )
+    return {
+        "role": role.key,
+        "role_zh": role.name_zh,
+        "role_en": role.name_en,
+        "metric": k.metric,
+        "metric_zh": m.zh,
+        "metric_en": m.en,
+        "unit": "ratio" if k.kind == "achievement" else m.unit,
+        "kind": k.kind,
+        "target_rule": k.target,
+        "direction": k.direction,
+        "weight": k.weight,
+        "target": target,
+        "actual": actual,
+        "basis": basis,
+        "score": s,
+        "status": "na" if met is None else ("met" if met else "missed"),
+    }
+
+
+def kpi_score(actual: float | None, target: float | None, direction: str) -> float | None:
+    """actual ÷ target (higher is better) or target ÷ actual (lower), capped at :data:`SCORE_CAP`."""
+    if actual is None or target is None:
+        return None
+    if direction == "higher":
+        if target <= 0:
+            return SCORE_CAP if actual > 0 else 1.0
+        return min(actual / target, SCORE_CAP)
+    if actual <= 0:
+        return SCORE_CAP
+    return min(target / actual, SCORE_CAP)
+
+
+# ---------------------------------------------------------------- the section
+
+
+def _shown(value: Any, unit: str, lang: str) -> str:
+    return format_value(value, unit, lang=lang)
+
+
+def _section(r: ScorecardResult, lang: str) -> Section:
+    w = WORDS[lang]
+    kpi_rows = []
+    for row in r.kpis:
+        target = _shown(row["target"], row["unit"], lang)
+        if row["target_rule"] in ("previous", "targets"):
+            target += f" ({w[str(row['target_rule'])]})"
+        actual = _shown(row["actual"], row["unit"], lang)
+        if row["basis"] is not None:
+            value, goal = row["basis"]
+            unit = "money" if isinstance(goal, Decimal) else "number"
+            actual += f" ({_shown(value, unit, lang)} / {_shown(goal, unit, lang)})"
+        kpi_rows.append(
+            {
+                "role": row[f"role_{lang}"],
+                "kpi": row[f"metric_{lang}"],
+                "kind": w[row["kind"]],
+                "target": target,
+                "actual": actual,
+                "score": row["score"],
+                "status": w[row["status"]],
+                "weight": row["weight"],
+            }
+        )
+    role_rows = [
+        {
+            "role": role[f"name_{lang}"],
+            "score": role["score"],
+            "met": f"{role['met']}/{role['kpis']}",
+        }
+        for role in r.roles
+    ]
+    kpi_cols = [
+        Column("role", w["role"]),
+        Column("kpi", w["kpi"]),
+        Column("kind", w["kind"]),
+        Column("target", w["target"]),
+        Column("actual", w["actual"]),
+        Column("score", w["score"], "ratio"),
+        Column("status", w["status"]),
+        Column("weight", w["weight"], "number"),
+    ]
+    role_cols = [Column("role", w["role"]), Column("score", w["role_score"], "ratio"), Column("met", w["met_count"])]
+    text = [_role_sentence(role, lang) for role in r.roles]
+    notes = [
+        (
+            f"得分 = 实际 ÷ 目标（越低越好的指标为 目标 ÷ 实际），上限 {SCORE_CAP:.0%}；岗位得分按权重加权。配置：{r.config.source}。"
+            if lang == "zh"
+            else f"Score = actual ÷ target (target ÷ actual where lower is better), capped at {SCORE_CAP:.0%}; "
+            f"the role score weights them. Config: {r.config.source}."
+        ),
+        *r.notes,
+    ]
+    return Section(
+        "scorecard",
+        w["section"],
+        text=text,
+        tables=[Table("roles", w["roles"], role_cols, role_rows), Table("kpis", w["kpis"], kpi_cols, kpi_rows)],
+        notes=notes,
+    )
+
+
+def _role_sentence(role: Mapping[str, Any], lang: str) -> str:
+    score = format_value(role["score"], "ratio", lang=lang)
+    if lang == "zh":
+        return f"{role['name_zh']}：加权得分 {score}，{role['met']}/{role['kpis']} 项达标。"
+    return f"{role['name_en']}: weighted score {score}, {role['met']} of {role['kpis']} KPIs met."
+
+
+def scorecard_section(
+    project_or_wh: Any,
+    *,
+    start: date,
+    end: date,
+    stores: Sequence[str] = (),
+    lang: Literal["zh", "en"] = "zh",
+    config: Path | None = None,
+    label: str = "",
+) -> Section | None:
+    """The scorecard section for a report over ``start``–``end`` (compared with the same number of days
+    before), or ``None`` when the project has no ``scorecard.toml`` and no ``config`` is given."""
+    from shopops.analyses.report import _warehouse, one_currency
+
+    wh = _warehouse(project_or_wh)
+    root = wh.settings.root
+    if config is None and not (root / CONFIG_FILE).is_file():
+        return None
+    cfg = load_config(config, root)
+    days = (end - start).days + 1
+    current = Period(start, end, label or f"{start}_{end}")
+    previous = Period(start - timedelta(days=days), start - timedelta(days=1), "")
+    return score(wh, cfg, one_currency(wh, stores), current, previous).section(lang)
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "DEFAULT_CONFIG",
+    "SCORE_CAP",
+    "KpiSpec",
+    "Role",
+    "ScorecardConfig",
+    "ScorecardParams",
+    "ScorecardResult",
+    "kpi_score",
+    "load_config",
+    "parse_config",
+    "score",
+    "scorecard",
+    "scorecard_section",
+]
