@@ -832,11 +832,11 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
             section[0] = "other"
 
     rep._timed = in_section  # type: ignore[assignment]
-    plain_run = metric_query.run
+    plain_run = metric_query._execute  # every statement of the metric layer (run() and Batch) goes through it
 
-    def run(wh: Any, q: Any, cat: Any = None) -> Any:
+    def run(wh: Any, expr: Any, q: Any, cat: Any) -> Any:
         clock = time.perf_counter()
-        out = timed("metric query() (all of it)", plain_run)(wh, q, cat)
+        out = timed("metric query() (all of it)", plain_run)(wh, expr, q, cat)
         what = (
             ",".join(q.metrics)
             + (f" by {','.join(q.by)}" if q.by else "")
@@ -853,7 +853,7 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
         )
         return out
 
-    metric_query.run = run  # type: ignore[assignment]
+    metric_query._execute = run  # type: ignore[assignment]
     profiler = cProfile.Profile()  # only with cprofile_out: it slows Python down about twofold
     clock = time.perf_counter()
     with Project.open(project) as p:

@@ -106,3 +106,46 @@ def test_reads_look_tables_and_fields_up_once(shop: Project) -> None:  # noqa: F
         assert wh.table("orders") is wh.table("orders")
     assert wh.table("orders") is not wh.table("orders")  # the cache ends with the outermost block
     assert wh.fields_available("s") == fields and "paid_at" in fields["orders"]
+
+
+W3_END = date(2026, 1, 18)
+WEEKS = [(W2, date(2026, 1, 11)), (date(2026, 1, 12), W3_END)]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "by", "grain"),
+    [
+        (["paid_amount", "buyers", "uv", "cvr", "gross_margin"], [], "total"),
+        (["buyers", "aov", "returning_buyers"], ["buyer_type"], "total"),  # buyer types look back from each week
+        (["paid_amount", "uv"], ["device"], "total"),
+        (["paid_amount", "ad_spend"], ["store"], "total"),
+        (["paid_amount", "uv", "cvr"], [], "day"),
+    ],
+)
+def test_a_span_answers_each_period_as_alone(shop: Project, metrics: list[str], by: list[str], grain: str) -> None:  # noqa: F811
+    wh = shop.warehouse
+    batch = Batch(wh)
+    batch.span(list(reversed(WEEKS)), "week")
+    where = {"store": ("s",)} if "buyer_type" in by else BOTH
+    queries = [MetricQuery.create(metrics, start=a, end=b, grain=grain, by=by, where=where) for a, b in WEEKS]
+    for q in queries:
+        _same(batch.run(q), run(wh, q))
+    assert batch.statements == 1
+
+
+def test_a_span_needs_consecutive_whole_periods(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    for periods, grain in (
+        ([(W2, date(2026, 1, 10)), (date(2026, 1, 11), W3_END)], "week"),  # not weeks
+        ([WEEKS[0], (date(2026, 1, 19), date(2026, 1, 25))], "week"),  # a gap
+    ):
+        batch = Batch(wh)
+        batch.span(periods, grain)
+        for a, b in periods:
+            q = MetricQuery.create(["paid_amount"], start=a, end=b, where=BOTH)
+            _same(batch.run(q), run(wh, q))
+        assert batch.statements == 2
+    batch = Batch(wh)
+    batch.span(WEEKS, "week")
+    q = MetricQuery.create(["paid_amount"], start=W2, end=W3_END, grain="week", where=BOTH)  # not one of them
+    _same(batch.run(q), run(wh, q))

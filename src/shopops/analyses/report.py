@@ -189,7 +189,9 @@ class _Context:
         self.note(*df.attrs.get("notes", []))
         return df
 
-    def _query(self, metrics: Sequence[str], period: Period, by: Sequence[str] = (), grain: str = "total") -> MetricQuery:
+    def _query(
+        self, metrics: Sequence[str], period: Period, by: Sequence[str] = (), grain: str = "total"
+    ) -> MetricQuery:
         return MetricQuery.create(
             metrics,
             start=period.start,
@@ -298,8 +300,11 @@ def _build_report(wh: Warehouse, params: ReportParams) -> Report:
 
 def _plan(ctx: _Context) -> None:
     """Tell the batch which metrics the sections will ask of each split shared between them (the total,
-    the stores, buyer types, products, the root-cause dimensions), so that each split of each period runs
-    as one statement. Planning changes no figure: a split asked for more than planned runs again."""
+    the stores, buyer types, products, the root-cause dimensions), and that the current and previous
+    periods go together, so that each split runs as one statement for both periods. Planning changes no
+    figure: a split asked for more than planned runs again."""
+    grain = {"daily": "day", "weekly": "week", "monthly": "month"}[ctx.params.kind]
+    ctx.batch.span([(p.start, p.end) for p in (ctx.previous, ctx.current)], grain)  # one statement for both
     splits: dict[tuple[str, ...], list[str]] = {
         (): [*HEADLINE, "refund_amount_by_refund_time", "ad_amount"],
         ("store",): ["paid_amount", "uv", "cvr", "aov", "buyers", "refund_rate", "ad_spend", "roas"],

@@ -1,6 +1,6 @@
 """Metric queries: validated against the catalogue, built as Ibis expressions, returned as pandas.
 
->>> from datetime import date
+>>> from datetime import date, timedelta
 >>> from shopops.metrics import query
 >>> df = query(wh, ["paid_amount", "buyers"], start=date(2026, 1, 1), end=date(2026, 3, 31),
 ...            grain="month", by=["store"], compare="mom")          # doctest: +SKIP
@@ -25,8 +25,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import ibis
@@ -421,6 +422,24 @@ def _attach(
 # ---------------------------------------------------------------- several queries as one statement
 
 
+def _aligned(first: date, last: date, grain: str, fiscal: int) -> bool:
+    """``first``–``last`` is whole periods of ``grain``: it starts where one starts and ends where one ends."""
+    last_start = calendar.period_start(last, grain, fiscal_start=fiscal)
+    return (
+        calendar.period_start(first, grain, fiscal_start=fiscal) == first
+        and calendar.period_end(last_start, grain) == last
+    )
+
+
+def _whole(first: date, last: date, grain: str, fiscal: int) -> bool:
+    """``first``–``last`` is exactly one period of ``grain`` (any range is one ``total`` period)."""
+    if grain == "total":
+        return True
+    return (
+        calendar.period_start(first, grain, fiscal_start=fiscal) == first and calendar.period_end(first, grain) == last
+    )
+
+
 _Key = tuple[date, date, str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 
 
@@ -458,6 +477,33 @@ class Batch:
         self._planned: dict[_Key, dict[str, None]] = {}
         self._done: dict[_Key, _Wide] = {}
         self._history: dict[_Key, list[str]] = {}
+        self._span: tuple[tuple[tuple[date, date], ...], str] | None = None
+
+    def span(self, periods: Sequence[tuple[date, date]], grain: str) -> None:
+        """Declare ``periods`` (first and last day) consecutive whole periods of ``grain``, as a weekly
+        report's week and the week before: a query over one of them is then answered from one statement
+        over all of them, split by ``grain`` (by ``q.grain`` when that is finer and fits the period). The
+        rows of the period are what the query alone gives: each period is its own ``period_start``, and
+        buyer types look back from it. Periods that are not consecutive whole periods are left alone."""
+        fiscal = self.wh.settings.fiscal_year_start_month
+        ordered = tuple(sorted(periods))
+        if (
+            ordered
+            and all(_whole(a, b, grain, fiscal) for a, b in ordered)
+            and all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(ordered))
+        ):
+            self._span = ordered, grain
+
+    def _fetched(self, q: MetricQuery) -> MetricQuery:
+        """The query whose statement answers ``q``: ``q`` itself, or its span (see :meth:`span`)."""
+        if self._span is None or (q.start, q.end) not in self._span[0]:
+            return q
+        periods, grain = self._span
+        if q.grain != "total":
+            if not _aligned(q.start, q.end, q.grain, self.wh.settings.fiscal_year_start_month):
+                return q
+            grain = q.grain
+        return replace(q, start=periods[0][0], end=periods[-1][1], grain=grain)
 
     @staticmethod
     def _key(q: MetricQuery) -> _Key:
@@ -465,18 +511,19 @@ class Batch:
 
     def plan(self, q: MetricQuery) -> None:
         """Fetch ``q``'s metrics with the first query of its split."""
-        self._planned.setdefault(self._key(q), {}).update(dict.fromkeys(q.metrics))
+        self._planned.setdefault(self._key(self._fetched(q)), {}).update(dict.fromkeys(q.metrics))
 
     def run(self, q: MetricQuery) -> pd.DataFrame:
         """What ``run(wh, q)`` returns, from the split's statement when it has ``q``'s metrics."""
         if q.compare:
             self.statements += 1
             return run(self.wh, q, self.cat)
-        key = self._key(q)
+        fetched = self._fetched(q)
+        key = self._key(fetched)
         wide = self._done.get(key)
         if wide is None or not set(q.metrics) <= set(wide.metrics):
             metrics = tuple(dict.fromkeys([*self._planned.get(key, {}), *q.metrics]))
-            wide = self._done[key] = self._fetch(replace(q, metrics=metrics), q)
+            wide = self._done[key] = self._fetch(replace(fetched, metrics=metrics), q)
         return self._view(wide, q)
 
     def _fetch(self, wide_q: MetricQuery, q: MetricQuery) -> _Wide:
@@ -496,7 +543,12 @@ class Batch:
         if not wide.densified:  # the rows one of q's facts has (run() unions those facts' rows only)
             bases = [m for m in cat.dependency_order(q.metrics) if cat.metrics[m].is_base]
             frame = frame[frame[[f"_rows_{f}" for f in _facts(cat, bases)]].notna().any(axis=1)]
+        frame = frame[frame[KEY].map(lambda s: q.start <= s <= q.end).astype(bool)]  # q's periods of a span
         frame = frame[[KEY, "period", *q.by, *q.metrics]].reset_index(drop=True)
+        fiscal = self.wh.settings.fiscal_year_start_month
+        frame["period"] = pd.Series(
+            [calendar.label(s, q.grain, fiscal_start=fiscal, end=q.end) for s in frame[KEY]], dtype=object
+        )
         frame.attrs = {}
         notes = gaps.notes(q, cat, scope)
         if gaps.uses_buyer_type(q, cat):
