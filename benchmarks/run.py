@@ -3,6 +3,7 @@
     python benchmarks/run.py                               # import (12M rows) + weekly report on 1M orders
     python benchmarks/run.py --report-orders 10000000      # the weekly report at the size of issue 3
     python benchmarks/run.py --only report                 # one benchmark
+    python benchmarks/run.py --only forecast               # forecast candidates (needs: uv pip install statsforecast)
 
 Other options are passed to bench_import.py (``--orders-per-day``, ``--days``, ``--work``, ``--reuse``).
 """
@@ -18,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["import", "report"], help="run one benchmark")
+    ap.add_argument("--only", choices=["import", "report", "forecast"], help="run one benchmark")
     ap.add_argument(
         "--report-orders",
         type=int,
@@ -29,6 +30,7 @@ if __name__ == "__main__":
     benches = {
         "import": ["bench_import.py", *rest],
         "report": ["bench_report.py", "--orders", str(args.report_orders)],
+        "forecast": ["bench_forecast.py"],
     }
     for name, (script, *options) in benches.items():
         if args.only and name != args.only:

@@ -197,6 +197,7 @@ def test_target_split_in_the_baselines_shape() -> None:
 def test_views_from_numbers_and_files(tmp_path: Path) -> None:
     months = ["2026-01", "2026-02", "2026-03"]
     assert parse_view("sales=12,000,000", months).amount == Decimal("12000000")
+    assert parse_view("sales=1200万", months).amount == parse_view("sales=0.12亿", months).amount == Decimal("12000000")
     good = tmp_path / "finance.csv"
     good.write_text('月份,金额\n2026-01,100.50\n2026/3,200\n2,"1,000"\n', encoding="utf-8")
     view = parse_view(f"finance={good}", months)

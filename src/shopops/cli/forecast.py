@@ -275,7 +275,8 @@ def _write_xlsx(doc: dict[str, Any], result: ForecastResult, path: Path) -> None
         numbers(doc["months"]).to_excel(book, sheet_name="months", index=False)
         if doc["reconciliation"]:
             rec = doc["reconciliation"]
-            numbers(rec["views"]).to_excel(book, sheet_name="reconciliation", index=False)
+            views = [{**v, "weight": float(v["weight"])} for v in rec["views"]]
+            numbers(views).to_excel(book, sheet_name="reconciliation", index=False)
             pd.DataFrame({"method": rec["explanation"]}).to_excel(book, sheet_name="method", index=False)
         numbers(doc["backtests"]).to_excel(book, sheet_name="backtest", index=False)
         result.daily.to_excel(book, sheet_name="daily", index=False)

@@ -206,10 +206,15 @@ def parse_view(text: str, months: Sequence[str]) -> View:
     return View(name=name, amount=sum(by_month.values(), Decimal(0)), months=by_month, source=str(path))
 
 
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
 def _number(text: str) -> Decimal | None:
+    """12000000, 12,000,000, ¥12000000, 1200万 or 0.12亿 → Decimal; None if it is not an amount."""
     cleaned = text.replace(",", "").replace("_", "").replace("¥", "").replace("$", "").replace(" ", "")
+    scale = _UNITS.get(cleaned[-1:], Decimal(1))
     try:
-        value = Decimal(cleaned)
+        value = Decimal(cleaned[:-1] if scale != 1 else cleaned) * scale
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
