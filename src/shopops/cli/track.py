@@ -36,6 +36,13 @@ def _print_table(table: Table, lang: str) -> None:
     from shopops.analyses.reportmodel import format_value
 
     out = STATE.console().out
+    if len(table.columns) > 10 and len(table.rows) <= 6:  # wide and short (the year to date): one figure a line
+        first, *rest = table.columns
+        rich = RichTable("", *[str(r.get(first.id)) for r in table.rows], title=table.title)
+        for c in rest:
+            rich.add_row(c.label, *[format_value(r.get(c.id), c.unit, lang=lang) for r in table.rows])
+        out.print(rich)
+        return
     rich = RichTable(*[c.label for c in table.columns], title=table.title)
     for row in table.rows:
         rich.add_row(*[format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns])

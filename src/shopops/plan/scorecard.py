@@ -564,7 +564,8 @@ def _section(r: ScorecardResult, lang: str) -> Section:
     text = [_role_sentence(role, lang) for role in r.roles]
     notes = [
         (
-            f"得分 = 实际 ÷ 目标（越低越好的指标为 目标 ÷ 实际），上限 {SCORE_CAP:.0%}；岗位得分按权重加权。配置：{r.config.source}。"
+            f"得分 = 实际 ÷ 目标（越低越好的指标为 目标 ÷ 实际），上限 {SCORE_CAP:.0%}；岗位得分按权重加权。"
+            f"配置：{'内置默认' if r.config.source == 'built-in' else r.config.source}。"
             if lang == "zh"
             else f"Score = actual ÷ target (target ÷ actual where lower is better), capped at {SCORE_CAP:.0%}; "
             f"the role score weights them. Config: {r.config.source}."

@@ -11,8 +11,8 @@ Figures
       date** (the target rows up to ``as_of``, e.g. the plan's day targets); its full target is shown
       beside it.
     * Year to date (年累计): target to date, actual, achievement; the full-year target; the remaining
-      target = full-year target − actual; days left after ``as_of``; the **daily run-rate needed** =
-      remaining ÷ days left, against the **current run-rate** = the average daily actual of the last
+      target = full-year target − actual (negative once it is passed); days left after ``as_of``; the
+      **daily run-rate needed** = remaining ÷ days left (0 once the target is passed), against the **current run-rate** = the average daily actual of the last
       :data:`RUN_RATE_DAYS` days up to ``as_of``, and their ratio. Also the achievement the rest of the
       plan needs: remaining ÷ (full-year target − target to date).
     * Year-end projections, both shown with their names:
@@ -177,7 +177,7 @@ class YearToDate:
     achievement: float | None  # actual_through / target_to_date
     actual: Decimal | None  # actual up to as_of
     full_target: Decimal | None
-    remaining: Decimal | None  # full_target - actual
+    remaining: Decimal | None  # full_target - actual (negative: the year's target is passed)
     days_left: int
     needed_run_rate: Decimal | None
     current_run_rate: Decimal | None
@@ -538,7 +538,7 @@ def _ytd(store: str, year: Span, ly_start: date, as_of: date, targets: TargetRow
     full = targets.total(scope, year.start, year.end)
     days_left = (year.end - as_of).days
     remaining = full - actual if full is not None and actual is not None else None
-    needed = _cents(remaining / days_left) if remaining is not None and days_left > 0 else None
+    needed = _cents(max(remaining, Decimal(0)) / days_left) if remaining is not None and days_left > 0 else None
     window = actuals.total(scope, as_of - timedelta(days=RUN_RATE_DAYS - 1), as_of)
     current = _cents(window / RUN_RATE_DAYS) if window is not None else None
     plan_to_as_of = targets.total(scope, year.start, as_of)
@@ -563,7 +563,7 @@ def _ytd(store: str, year: Span, ly_start: date, as_of: date, targets: TargetRow
         needed_run_rate=needed,
         current_run_rate=current,
         run_rate_ratio=_ratio(needed, current),
-        plan_needed=_ratio(remaining, rest_plan) if rest_plan else None,
+        plan_needed=_ratio(max(remaining, Decimal(0)), rest_plan) if rest_plan and remaining is not None else None,
         projection_pace=pace,
         projection_run_rate=run_rate,
         last_year=ly,
@@ -762,7 +762,7 @@ def _ytd_table(r: TrackResult, lang: str) -> Table:
         Column("days_left", w["days_left"], "count"),
         Column("needed_run_rate", w["needed"], u),
         Column("current_run_rate", w["current"], u),
-        Column("run_rate_ratio", w["ratio"], "number"),
+        Column("run_rate_ratio", w["ratio"], "ratio"),
         Column("plan_needed", w["plan_needed"], "ratio"),
         Column("projection_pace", w["pace"], u),
         Column("projection_run_rate", w["run_rate"], u),
@@ -785,7 +785,13 @@ def headline(r: TrackResult, lang: str) -> list[str]:
             else f"{r.year.label} year to date (to {y.through}): {name} {_f(y.actual_through, u)} against a target of "
             f"{_f(y.target_to_date, u)}, achievement {_pct(y.achievement)}."
         )
-    if y.needed_run_rate is not None:
+    if y.remaining is not None and y.remaining <= 0:
+        out.append(
+            f"全年目标 {_f(y.full_target, u)} 已完成，超出 {_f(-y.remaining, u)}。"
+            if lang == "zh"
+            else f"The full-year target of {_f(y.full_target, u)} is reached, {_f(-y.remaining, u)} over."
+        )
+    elif y.needed_run_rate is not None:
         out.append(
             f"全年目标 {_f(y.full_target, u)}，剩余 {_f(y.remaining, u)}、{y.days_left} 天：需日均 {_f(y.needed_run_rate, u)}，"
             f"近 {RUN_RATE_DAYS} 天日均 {_f(y.current_run_rate, u)}。"
