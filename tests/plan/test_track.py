@@ -145,6 +145,12 @@ def test_alerts_fire_below_the_threshold_only(shop: Project) -> None:
     (week,) = [a for a in above.alerts if a.kind == "week"]
     assert week.label == "FY2026-W01" and week.value == pytest.approx(0.95)
     assert "short by 20.00" in week.en
+    # a month in focus: the month and its weeks (only W01, at 0.95, is below 1.0)
+    month = track(shop, TrackParams(stores=("s1",), month="2026-01", threshold=1.0))
+    assert month.focus is not None and month.focus.label == "FY2026-M01" and month.as_of == date(2026, 1, 14)
+    assert [a.label for a in month.alerts if a.kind in ("week", "month")] == ["FY2026-W01"]
+    with pytest.raises(QueryError, match="achievement rate"):
+        TrackParams(threshold=0)
     # the run-rate margin: needed / current = 1.2559 at 2026-01-14
     assert any(a.kind == "run_rate" for a in track(shop, TrackParams(stores=("s1",), run_rate_margin=0.25)).alerts)
     assert not any(a.kind == "run_rate" for a in track(shop, TrackParams(stores=("s1",), run_rate_margin=0.26)).alerts)

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -728,18 +728,8 @@ def _period_table(r: TrackResult, level: str, lang: str) -> Table:
     ]
     for row in rows:
         row["complete"] = w["yes"] if row["complete"] else w["no"]
-    cols = [
-        Column("label", w["period"]),
-        Column("start", w["start"], "date"),
-        Column("end", w["end"], "date"),
-        Column("target", w["target"], u),
-        Column("target_to_date", w["target_to_date"], u),
-        Column("actual", w["actual"], u),
-        Column("achievement", w["achievement"], "ratio"),
-        Column("gap", w["gap"], u),
-        Column("complete", w["complete"]),
-    ]
-    return Table(f"{level}s", w[f"{level}s"], cols, rows)
+    spec = "label:period:text start::date end::date target::$ target_to_date::$ actual::$ achievement::ratio gap::$"
+    return Table(f"{level}s", w[f"{level}s"], _columns(spec + " complete::text", w, u), rows)
 
 
 def _ytd_table(r: TrackResult, lang: str) -> Table:
@@ -751,25 +741,22 @@ def _ytd_table(r: TrackResult, lang: str) -> Table:
         row = dict(vars(y))
         row["store"] = store or w["all"]
         rows.append(row)
-    cols = [
-        Column("store", w["store"]),
-        Column("through", w["through"], "date"),
-        Column("target_to_date", w["target_to_date"], u),
-        Column("actual_through", w["actual"], u),
-        Column("achievement", w["achievement"], "ratio"),
-        Column("full_target", w["full_target"], u),
-        Column("remaining", w["remaining"], u),
-        Column("days_left", w["days_left"], "count"),
-        Column("needed_run_rate", w["needed"], u),
-        Column("current_run_rate", w["current"], u),
-        Column("run_rate_ratio", w["ratio"], "ratio"),
-        Column("plan_needed", w["plan_needed"], "ratio"),
-        Column("projection_pace", w["pace"], u),
-        Column("projection_run_rate", w["run_rate"], u),
-        Column("last_year", w["last_year"], u),
-        Column("yoy", w["yoy"], "pct"),
-    ]
-    return Table("ytd", w["ytd"], cols, rows)
+    spec = (
+        "store::text through::date target_to_date::$ actual_through:actual:$ achievement::ratio full_target::$ "
+        "remaining::$ days_left::count needed_run_rate:needed:$ current_run_rate:current:$ "
+        "run_rate_ratio:ratio:ratio plan_needed::ratio projection_pace:pace:$ projection_run_rate:run_rate:$ "
+        "last_year::$ yoy::pct"
+    )
+    return Table("ytd", w["ytd"], _columns(spec, w, u), rows)
+
+
+def _columns(spec: str, words: Mapping[str, str], money: Unit) -> list[Column]:
+    """Columns from ``id:word:unit`` items (word defaults to the id; ``$`` is the metric's unit)."""
+    out = []
+    for item in spec.split():
+        cid, word, unit = item.split(":")
+        out.append(Column(cid, words[word or cid], money if unit == "$" else unit))  # type: ignore[arg-type]
+    return out
 
 
 def headline(r: TrackResult, lang: str) -> list[str]:
