@@ -36,7 +36,8 @@ def paid(order_id: str, day: str, amount: int) -> tuple:  # type: ignore[type-ar
 # FY2026 = calendar 2026 (start month 1). Natural Monday weeks clipped to the year:
 #   W01 = 01-01 (Thu) .. 01-04, W02 = 01-05 .. 01-11, W03 = 01-12 .. 01-18.
 # s1 (a plan: day targets of 100 for every day, full year 36,500):
-#   paid 380 on 01-02, 500 on 01-05, 600 on 01-07, 700 on 01-12; an unpaid order on 01-14 (newest day).
+#   paid 380 on 01-02, 500 on 01-05, 600 on 01-07, 700 on 01-12; an unpaid order on 01-14 (newest day);
+#   a year earlier 200 on 2025-01-03 (and 999 on 2025-01-20, after the same 14 days): YoY 2,180 / 200 - 1.
 #   W01: 380 / 400 = 0.95 exactly.  W02: 1,100 / 700.  W03 to 01-14: 700 / 300 (full 700).
 #   YTD to 01-14: 2,180 / 1,400 = 1.5571...; remaining 36,500 - 2,180 = 34,320; days left 351;
 #   needed 34,320 / 351 = 97.78; current (28 days 2025-12-18 .. 01-14) 2,180 / 28 = 77.86;
@@ -53,7 +54,8 @@ def shop(project_factory: Callable[[str], Project], tmp_path_factory: pytest.Tem
     folder = tmp_path_factory.mktemp("track_files")
     p.add_store("s1", platform="tmall", currency="CNY", timezone="Asia/Shanghai")
     p.add_store("s2", platform="tmall", currency="CNY", timezone="Asia/Shanghai")
-    orders = [paid("1", "2026-01-02", 380), paid("2", "2026-01-05", 500), paid("3", "2026-01-07", 600)]
+    orders = [paid("0", "2025-01-03", 200), paid("9", "2025-01-20", 999)]  # last year: 200 in the same 14 days
+    orders += [paid("1", "2026-01-02", 380), paid("2", "2026-01-05", 500), paid("3", "2026-01-07", 600)]
     orders += [paid("4", "2026-01-12", 700), ("5", "b5", "2026-01-14 09:00:00", "", 90, 0, 0, 1)]
     import_csv(p, folder, "o1.csv", "s1", "orders", ORDERS, orders)
     import_csv(
@@ -99,7 +101,7 @@ def test_plan_targets_by_hand(shop: Project) -> None:
     assert y.plan_needed == pytest.approx(34320 / 35100)
     assert y.projection_pace == D("56835.71")
     assert y.projection_run_rate == D("29508.86")
-    assert y.last_year == D("0.00") and y.yoy is None
+    assert y.last_year == D("200.00") and y.yoy == pytest.approx(2180 / 200 - 1)
     # the weekly KPI and the year: only the run-rate gap is behind
     assert [a.kind for a in r.alerts] == ["run_rate"]
     assert (
@@ -224,7 +226,8 @@ def test_report_renders_every_format(shop: Project, tmp_path: Path) -> None:
     from shopops.reports import render
 
     report = track(shop, TrackParams(stores=("s2",))).report("en")
-    assert report.kind == "track" and report.kpis[0].value == D("800.00")
+    assert report.kind == "track" and report.kpis[0].value == D("800.00") and report.kpis[0].yoy == D("0.00")
+    assert (report.previous.start, report.previous.end) == (date(2025, 1, 1), date(2025, 2, 3))
     paths = render(report, tmp_path, formats=("html", "xlsx", "md", "json"))
     data = json.loads(paths["json"].read_text(encoding="utf-8"))
     months = data["sections"][0]["tables"][2]["rows"]

@@ -831,17 +831,18 @@ def _report(r: TrackResult, lang: str) -> Report:
 
     y = r.total
     period = Period(r.year.start, r.as_of, f"{r.year.label}-to-{r.as_of.isoformat()}")
-    ly_start = r.calendar.year(r.calendar.year_of(r.year.start - timedelta(days=1))).start
-    previous = Period(ly_start, ly_start + (r.as_of - r.year.start), "last-year")
+    last = r.calendar.year(r.calendar.year_of(r.year.start - timedelta(days=1)))
+    ly_end = last.start + (r.as_of - r.year.start)
+    previous = Period(last.start, min(ly_end, last.end), f"{last.label}-to-{min(ly_end, last.end).isoformat()}")
     name = r.metric_zh if lang == "zh" else r.metric_en
-    kpi = Kpi(
+    kpi = Kpi(  # the year to date against the same days of last year (同比) and the target to date
         metric=r.metric,
         label=f"{name} {WORDS[lang]['ytd']}",
         unit=r.unit,
         value=y.actual,
-        previous=y.last_year,
-        change=y.actual - y.last_year if y.actual is not None and y.last_year is not None else None,
-        change_pct=y.yoy,
+        yoy=y.last_year,
+        yoy_change=y.actual - y.last_year if y.actual is not None and y.last_year is not None else None,
+        yoy_change_pct=y.yoy,
         target=y.target_to_date if y.through == r.as_of else None,
         achievement=y.achievement if y.through == r.as_of else None,
     )
@@ -854,7 +855,7 @@ def _report(r: TrackResult, lang: str) -> Report:
         currency=r.currency,
         period=period,
         previous=previous,
-        yoy=None,
+        yoy=previous,
         generated_at=datetime.now().replace(microsecond=0),
         summary=headline(r, lang)[:3] + [a.text(lang) for a in r.alerts][:2],
         kpis=[kpi],
