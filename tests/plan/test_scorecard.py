@@ -203,6 +203,7 @@ def test_section_for_the_weekly_report(shop: Project) -> None:
     assert roles[0]["score"] == pytest.approx(0.825) and roles[0]["met"] == "0/2"
     kpis = section.table("kpis").rows
     assert kpis[0]["actual"] == "85.71% (600.00 / 700.00)" and kpis[0]["status"] == "未达标"
+    assert [k["role_score"] for k in kpis] == pytest.approx([0.825, 0.825, 0.82, 0.82, 1.2, 0.8])
     assert section.text[2] == "客服：加权得分 120.00%，1/1 项达标。"
 
 

@@ -521,6 +521,7 @@ def _shown(value: Any, unit: str, lang: str) -> str:
 def _section(r: ScorecardResult, lang: str) -> Section:
     w = WORDS[lang]
     kpi_rows = []
+    role_score = {role["role"]: role["score"] for role in r.roles}
     for row in r.kpis:
         target = _shown(row["target"], row["unit"], lang)
         if row["target_rule"] in ("previous", "targets"):
@@ -540,6 +541,7 @@ def _section(r: ScorecardResult, lang: str) -> Section:
                 "score": row["score"],
                 "status": w[row["status"]],
                 "weight": row["weight"],
+                "role_score": role_score[row["role"]],
             }
         )
     role_rows = [
@@ -559,6 +561,7 @@ def _section(r: ScorecardResult, lang: str) -> Section:
         Column("score", w["score"], "ratio"),
         Column("status", w["status"]),
         Column("weight", w["weight"], "number"),
+        Column("role_score", w["role_score"], "ratio"),
     ]
     role_cols = [Column("role", w["role"]), Column("score", w["role_score"], "ratio"), Column("met", w["met_count"])]
     text = [_role_sentence(role, lang) for role in r.roles]
