@@ -201,7 +201,7 @@ def parse_view(text: str, months: Sequence[str]) -> View:
         return View(name=name, amount=number, source="number")
     path = Path(value).expanduser()
     if not path.exists():
-        raise InputError(f"view {name}: {value!r} is neither a number nor an existing file", file=value)
+        raise InputError(f"view {name}: {value!r} is neither a number nor an existing file")
     by_month = read_view_file(path, months)
     return View(name=name, amount=sum(by_month.values(), Decimal(0)), months=by_month, source=str(path))
 
