@@ -275,7 +275,7 @@ def rootcause(project_or_warehouse: Any, params: RootCauseParams, *, batch: Batc
     dims, notes = _dimensions(cat, params, parts)
     wh = _warehouse(project_or_warehouse)
     batch = batch or Batch(wh, cat)
-    dims, notes = _recorded(wh, cat, params, parts, dims, notes)
+    dims, notes = _recorded(wh, cat, params, parts, dims, notes, batch)
     frames: dict[tuple[str, str], pd.DataFrame] = {}
     sql: dict[str, str] = {}
     for dim in ("", *dims):
@@ -377,7 +377,13 @@ def _warehouse(obj: Any) -> Warehouse:
 
 
 def _recorded(
-    wh: Warehouse, cat: Catalogue, params: RootCauseParams, parts: tuple[str, ...], dims: list[str], notes: list[str]
+    wh: Warehouse,
+    cat: Catalogue,
+    params: RootCauseParams,
+    parts: tuple[str, ...],
+    dims: list[str],
+    notes: list[str],
+    batch: Batch,
 ) -> tuple[list[str], list[str]]:
     """Leave out dimensions a store's exports do not record (its rows would all be ''), and buyer_type
     without a year of history before the base period (returning buyers would be undercounted)."""
@@ -396,7 +402,7 @@ def _recorded(
                 f"{dim}: not analysed — the exports of {', '.join(sorted(lacking))} do not record it"
                 " (leave those stores out with --store, or use --source traffic for channels)"
             )
-        elif dim == "buyer_type" and history_notes(wh, replace(q, by=(dim,)), cat, scope):
+        elif dim == "buyer_type" and history_notes(wh, replace(q, by=(dim,)), cat, scope, batch.first_orders):
             notes.append(f"{dim}: not analysed — the orders start less than 365 days before {params.base_start}")
         else:
             kept.append(dim)

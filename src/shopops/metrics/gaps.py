@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -121,22 +122,31 @@ def uses_buyer_type(q: MetricQuery, cat: Catalogue) -> bool:
     return uses or any("buyer_type" in cat.metrics[b].where for m in q.metrics for b in cat.base_metrics(m))
 
 
-def history_notes(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
-    """Returning buyers need a year of history before the range; say when the imports start later."""
+FirstOrders = dict[tuple[str, ...], list[tuple[str, date]]]  # stores -> (store, day of its first order)
+
+
+def history_notes(
+    wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, first_orders: FirstOrders | None = None
+) -> list[str]:
+    """Returning buyers need a year of history before the range; say when the imports start later.
+
+    ``first_orders``: a cache of the stores' first order days, kept by the caller between queries."""
     uses = uses_buyer_type(q, cat)
-    stores = [s.name for s in scope.stores if "orders.buyer_id" in scope.fields[s.name]]
+    stores = tuple(s.name for s in scope.stores if "orders.buyer_id" in scope.fields[s.name])
     if not uses or not stores:
         return []
-    o = wh.table("orders")
-    o = o.filter(o.store.isin(stores))
-    first = o.group_by("store").aggregate(first=o.created_at.min()).order_by("store").execute()
+    first_orders = {} if first_orders is None else first_orders
+    if stores not in first_orders:
+        o = wh.table("orders")
+        o = o.filter(o.store.isin(list(stores)))
+        frame = o.group_by("store").aggregate(first=o.created_at.min()).order_by("store").execute()
+        first_orders[stores] = [(str(r.store), pd.Timestamp(r.first).date()) for r in frame.itertuples(index=False)]
     needed = calendar.shift(q.start, days=-365)
     out = []
-    for row in first.itertuples(index=False):
-        day = pd.Timestamp(row.first).date()
+    for store, day in first_orders[stores]:
         if day > needed:
             out.append(
-                f"returning buyers: the orders of store {row.store} start on {day}, less than 365 days before"
+                f"returning buyers: the orders of store {store} start on {day}, less than 365 days before"
                 f" {q.start}; buyers who paid before that count as new"
             )
     return out

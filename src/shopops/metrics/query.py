@@ -476,7 +476,7 @@ class Batch:
         self.statements = 0  # statements the batch ran
         self._planned: dict[_Key, dict[str, None]] = {}
         self._done: dict[_Key, _Wide] = {}
-        self._history: dict[_Key, list[str]] = {}
+        self.first_orders: gaps.FirstOrders = {}  # for the notes on buyer history (see gaps.history_notes)
         self._span: tuple[tuple[tuple[date, date], ...], str] | None = None
 
     def span(self, periods: Sequence[tuple[date, date]], grain: str) -> None:
@@ -551,11 +551,7 @@ class Batch:
         )
         frame.attrs = {}
         notes = gaps.notes(q, cat, scope)
-        if gaps.uses_buyer_type(q, cat):
-            key = self._key(q)
-            if key not in self._history:
-                self._history[key] = gaps.history_notes(self.wh, q, cat, scope)
-            notes += self._history[key]
+        notes += gaps.history_notes(self.wh, q, cat, scope, self.first_orders)
         return _attach(frame, q, cat, notes, wide.text, scope.names())
 
 
