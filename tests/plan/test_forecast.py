@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -98,6 +99,14 @@ def test_the_result_holds_days_bounds_months_and_backtest(result: ForecastResult
     assert bt.mape < 0.05 and abs(bt.total_error) < 0.03  # a clean series: the model nearly recovers it
     assert result.history == {"tmall": (FIRST, LAST)}
     assert "Prophet" in result.model
+
+
+def test_amounts_of_different_currencies_are_not_added(result: ForecastResult) -> None:
+    mixed = replace(result, currencies={"tmall": "CNY", "shop": "GBP"})
+    with pytest.raises(NotAvailableError, match="different currencies"):
+        mixed.total()
+    with pytest.raises(NotAvailableError, match="different currencies"):
+        mixed.months()
 
 
 def test_errors_say_what_is_needed(shop: Project) -> None:

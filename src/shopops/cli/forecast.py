@@ -124,7 +124,7 @@ def forecast_cmd(
 def _view(text: str, result: ForecastResult) -> View:
     from shopops.plan.reconcile import parse_view
 
-    return parse_view(text, list(result.months()["month"]))
+    return parse_view(text, sorted(set(result.monthly["month"])))
 
 
 def _weights(texts: list[str]) -> dict[str, Decimal]:
@@ -152,6 +152,10 @@ def _document(
     """Everything the command shows, as plain data (the JSON output; the table and xlsx read it too)."""
     from shopops.plan.reconcile import target_months
 
+    if not result.one_currency:  # one column per store: amounts of different currencies are not added
+        wide = result.monthly.pivot(index="month", columns="store", values="forecast")
+        rows: list[dict[str, Any]] = [{"month": m, **wide.loc[m].to_dict()} for m in wide.index]
+        return _doc(result, rows, None, label)
     months = result.months()
     baseline_months = dict(zip(months["month"], months["forecast"], strict=True))
     target_split = target_months(rec.target, baseline_months) if rec else {}
@@ -162,6 +166,10 @@ def _document(
         if rec:
             row["target"] = target_split[m]
         rows.append(row)
+    return _doc(result, rows, _reconciliation_doc(rec, views, lang) if rec else None, label)
+
+
+def _doc(result: ForecastResult, rows: list[dict[str, Any]], rec: dict[str, Any] | None, label: str) -> dict[str, Any]:
     return {
         "period": {"label": label, "start": result.start, "end": result.end},
         "metric": result.params.metric,
@@ -181,7 +189,7 @@ def _document(
             for b in result.backtests
         ],
         "months": rows,
-        "reconciliation": _reconciliation_doc(rec, views, lang) if rec else None,
+        "reconciliation": rec,
         "notes": result.notes,
         "daily": result.daily.assign(date=result.daily["date"].astype(str)).to_dict(orient="records"),
     }
@@ -220,11 +228,9 @@ def _print(doc: dict[str, Any], result: ForecastResult, lang: str, daily: bool) 
 
     t = LABELS[lang]
     console = STATE.console().out
-    console.print(
-        f"{t['title']} {doc['period']['label']} ({result.start}..{result.end}), {doc['metric']}, "
-        f"{', '.join(doc['stores'])}",
-        highlight=False,
-    )
+    span = f"{result.start}..{result.end}"
+    period = span if doc["period"]["label"] == span else f"{doc['period']['label']} ({span})"
+    console.print(f"{t['title']} {period}, {doc['metric']}, {', '.join(doc['stores'])}", highlight=False)
     console.print(f"{t['model']}: {doc['model']}", highlight=False)
     columns = list(doc["months"][0])
     table = Table(*[t.get(c, c) for c in columns])

@@ -358,17 +358,25 @@ class ForecastResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def total(self) -> Decimal:
-        """The forecast's total over every store (refused across currencies)."""
-        if len(set(self.currencies.values())) > 1:
+    @property
+    def one_currency(self) -> bool:
+        return len(set(self.currencies.values())) <= 1
+
+    def _check_currency(self) -> None:
+        if not self.one_currency:
             raise NotAvailableError(
                 "the forecast covers stores of different currencies; their total is not one amount",
                 hint="forecast one store (--store S) or the stores of one currency",
             )
+
+    def total(self) -> Decimal:
+        """The forecast's total over every store (refused across currencies)."""
+        self._check_currency()
         return sum(self.monthly["forecast"], Decimal(0))
 
     def months(self) -> pd.DataFrame:
-        """Monthly totals summed over the stores: month, forecast (Decimal)."""
+        """Monthly totals summed over the stores: month, forecast (Decimal; refused across currencies)."""
+        self._check_currency()
         grouped = self.monthly.groupby("month", sort=True)["forecast"].apply(lambda s: sum(s, Decimal(0)))
         return grouped.reset_index()
 
