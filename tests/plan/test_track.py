@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.metrics.metric_builders import import_csv
 
 from shopops.errors import NotAvailableError, QueryError
@@ -153,6 +155,12 @@ def test_alerts_fire_below_the_threshold_only(shop: Project) -> None:
     assert [a.label for a in month.alerts if a.kind in ("week", "month")] == ["FY2026-W01"]
     with pytest.raises(QueryError, match="achievement rate"):
         TrackParams(threshold=0)
+    with pytest.raises(QueryError, match="pattern"):
+        TrackParams(pattern="443")  # type: ignore[arg-type]
+    # the plan's 48-week view: W01 is 01-01 .. 01-07 (380 + 500 + 600), W02 01-08 .. 01-14 (700)
+    month4 = track(shop, TrackParams(stores=("s1",), weeks="month4"))
+    assert list(month4.level("week")["actual"]) == [D("1480.00"), D("700.00")]
+    assert month4.level("week")["target"].iloc[1] == D("700.00") and month4.level("week")["complete"].iloc[1]
     # the run-rate margin: needed / current = 1.2559 at 2026-01-14
     assert any(a.kind == "run_rate" for a in track(shop, TrackParams(stores=("s1",), run_rate_margin=0.25)).alerts)
     assert not any(a.kind == "run_rate" for a in track(shop, TrackParams(stores=("s1",), run_rate_margin=0.26)).alerts)
@@ -206,6 +214,34 @@ def test_target_rows_tile_coarsest_first() -> None:
     assert t.get("a", date(2026, 1, 1), date(2026, 1, 3)) is None
     assert t.covered_through(["a"], date(2026, 1, 1), date(2026, 2, 10)) == date(2026, 1, 31)
     assert t.get("b", date(2026, 1, 1), date(2026, 1, 1)) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start_month=st.integers(1, 12),
+    pattern=st.sampled_from(["calendar", "445"]),
+    cents=st.lists(st.integers(0, 10**7), min_size=1, max_size=5),
+    a=st.integers(0, 370),
+    b=st.integers(0, 370),
+)
+def test_plan_rows_give_every_range_the_sum_of_its_days(
+    start_month: int, pattern: str, cents: list[int], a: int, b: int
+) -> None:
+    """Rows of every level that sum their days (as a plan writes them): any day range inside the year
+    has a target, equal to the sum of its day targets, whichever coarse rows cover it."""
+    cal = FiscalCalendar(start_month, pattern)  # type: ignore[arg-type]
+    days = [s.start for s in cal.days(2026)]
+    value = {d: D(cents[i % len(cents)]) / 100 for i, d in enumerate(days)}
+    rows = [
+        ("s", span.start, span.end, sum((value[d] for d in span.dates()), D("0")))
+        for level in ("year", "half", "quarter", "month", "week", "day")
+        for span in cal.spans(2026, level)  # type: ignore[arg-type]
+    ]
+    t = TargetRows(pd.DataFrame(rows, columns=["store", "period_start", "period_end", "value"]))
+    first, last = sorted((days[min(a, len(days) - 1)], days[min(b, len(days) - 1)]))
+    want = sum((value[d] for d in days if first <= d <= last), D("0"))
+    assert t.get("s", first, last) == want
+    assert t.covered_through(["s"], days[0], last) == last
 
 
 def test_section_for_the_weekly_report(shop: Project) -> None:

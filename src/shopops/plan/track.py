@@ -162,6 +162,10 @@ class TrackParams:
             raise QueryError("give a week or a month to track, not both")
         if not 0 < self.threshold <= 10:
             raise QueryError(f"the alert threshold is an achievement rate such as 0.95, not {self.threshold}")
+        try:
+            FiscalCalendar(1, self.pattern, self.week_start, self.weeks)
+        except ValueError as exc:
+            raise QueryError(f"calendar: {exc}", hint="use the calendar the plan was made with") from exc
         if self.run_rate_margin < 0:
             raise QueryError(f"the run-rate margin must be 0 or more (0.1 = 10%), not {self.run_rate_margin}")
 
