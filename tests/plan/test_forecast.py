@@ -120,6 +120,18 @@ def test_errors_say_what_is_needed(shop: Project) -> None:
         ForecastParams(end=date(2026, 1, 1), horizon_days=10)
 
 
+def test_a_forecast_inside_the_history_learns_only_before_its_start(shop: Project) -> None:
+    r = forecast(shop, ForecastParams(store="tmall", start=date(2025, 7, 1), horizon_days=30))
+    assert r.history == {"tmall": (FIRST, date(2025, 6, 30))}
+    assert (r.backtests[0].start, r.backtests[0].end) == (date(2025, 4, 1), date(2025, 6, 30))
+    assert r.notes == [
+        "tmall: the data runs to 2025-12-31, past the forecast's start 2025-07-01; the forecast learns only "
+        "from the days before 2025-07-01 (what that history predicted), so it can be read against them"
+    ]
+    actual = np.array([shop_value(d) for d in r.daily["date"]])
+    assert np.mean(np.abs(r.daily["forecast"] - actual) / actual) < 0.05
+
+
 def test_backtest_window() -> None:
     def series(first: str, last: str) -> pd.Series:
         return pd.Series(1.0, index=pd.date_range(first, last))

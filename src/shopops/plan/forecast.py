@@ -407,6 +407,11 @@ def forecast(project: Project, params: ForecastParams) -> ForecastResult:
         _check_length(series, params.metric, store.name, start)
         events = events_for(project, store, series.index.min().date(), end)
         notes += _official_notes(events, start, end, store.name)
+        if last is not None and last >= start:
+            notes.append(
+                f"{store.name}: the data runs to {last}, past the forecast's start {start}; the forecast learns "
+                f"only from the days before {start} (what that history predicted), so it can be read against them"
+            )
         fitted = _forecast_store(series, start, end, events, params.interval)
         frames.append(fitted.assign(store=store.name))
         backtests.append(_backtest(series, events, store.name, unit))
