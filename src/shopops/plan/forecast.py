@@ -5,7 +5,9 @@ The model is Prophet (Taylor & Letham 2018, "Forecasting at scale", *The America
 festival or a weekday lifts sales by a share, not by a fixed amount. Festivals enter as Prophet
 "holidays" with their pre-heat and tail windows (one effect per day of the window), taken from
 :mod:`shopops.plan.festivals` for the store's market (Chinese platforms: ``cn``; others: ``west``);
-official days off and make-up workdays enter the same way. Why Prophet and not statsforecast:
+public holidays (the days off and the weekend next to them) and make-up workdays enter the same way.
+The benchmark's other candidates (seasonal naive, AutoARIMA with festival dummies) use
+:func:`seasonal_naive` and :func:`festival_dummies`. Why Prophet and not statsforecast:
 BENCHMARKS.md, section "Forecast" (MAPE on a held-out quarter and time, per candidate).
 
 Every forecast comes with a backtest: the same model fitted on the history before the last full
@@ -14,7 +16,7 @@ operator sees how far to trust it.
 
 >>> from shopops.plan.forecast import ForecastParams, forecast                # doctest: +SKIP
 >>> result = forecast(project, ForecastParams(store="tmall_flagship", horizon_days=92))  # doctest: +SKIP
->>> result.daily.head(), result.monthly, result.backtest                       # doctest: +SKIP
+>>> result.daily.head(), result.months(), result.backtests                     # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
 Market = fest.Market
 MIN_HISTORY_DAYS = 2 * 91  # a backtest quarter + at least as much history before it
 DEFAULT_HISTORY_DAYS = 3 * 365
-MODEL = "prophet"
 CENT = Decimal("0.01")
 
 
