@@ -440,7 +440,7 @@ def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
         first = min(ly_start, as_of - timedelta(days=RUN_RATE_DAYS - 1))
         actuals, notes = _actuals(wh, params.metric, stores, first, as_of)
     m = cat.metrics[params.metric]
-    unit: Unit = "money" if m.unit == "money" else "number"
+    unit: Unit = "money" if m.unit == "money" else "money_per"  # counts: targets and run-rates have cents
     rows = _period_rows(cal, year, as_of, stores, targets, actuals)
     ytd = {s: _ytd(s, year, ly_start, as_of, targets, actuals) for s in (*stores, TOTAL)}
     result = TrackResult(
@@ -743,7 +743,7 @@ def _ytd_table(r: TrackResult, lang: str) -> Table:
     for store in (*r.stores, TOTAL) if len(r.stores) > 1 else (TOTAL,):
         y = r.ytd[store]
         row = dict(vars(y))
-        row["store"] = store or w["all"]
+        row["store"] = store or (r.stores[0] if len(r.stores) == 1 else w["all"])
         rows.append(row)
     spec = (
         "store::text through::date target_to_date::$ actual_through:actual:$ achievement::ratio full_target::$ "
