@@ -37,6 +37,8 @@ import pandas as pd
 import pytest
 
 from shopops.analyses.report import ReportParams, build_report
+from shopops.analyses.reportmodel import plain
+from shopops.errors import NotAvailableError
 from shopops.project import Project
 from shopops.sample import SampleSpec, generate
 
@@ -207,6 +209,7 @@ def import_extras(project: Project, folder: Path) -> None:
 class Shop:
     data: Data
     reports: dict[str, dict[str, Any]]
+    root: Path
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +232,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
             for name, scope in SCOPES.items()
         }
         data = Data.load(project)
-    yield Shop(data, reports)
+    yield Shop(data, reports, root / "p")
 
 
 # ---------------------------------------------------------------- the warehouse in pandas
@@ -1037,6 +1040,10 @@ ORACLES: dict[tuple[str, str], Callable[[ReportOracle], Expect | None]] = {
     ("buyers", "buyer_types"): ReportOracle.buyer_types,
     ("stores", "side_by_side"): ReportOracle.side_by_side,
 }
+#: sections the weekly report embeds from another module unchanged, checked against a pandas oracle
+#: there: target tracking (shopops.plan.track; tests/plan/test_track.py). The report's copy is checked
+#: to be that module's section, figure for figure, by test_embedded_sections below.
+EMBEDDED = {("track", "weeks"), ("track", "months"), ("track", "ytd")}
 #: tables that may be left out (the root cause leaves out a metric it cannot attribute)
 OPTIONAL = {k for k in ORACLES if k[0] == "root_cause"}
 SECTIONS = list(dict.fromkeys(s for s, _ in ORACLES))
@@ -1070,11 +1077,11 @@ def oracles(shop: Shop) -> dict[str, ReportOracle]:
 def test_every_table_has_an_oracle(shop: Shop, oracles: dict[str, ReportOracle], scope: str) -> None:
     report = shop.reports[scope]
     shown = {(s["id"], t["id"]) for s in report["sections"] for t in s["tables"]}
-    missing = sorted(shown - set(ORACLES))
+    missing = sorted(shown - set(ORACLES) - EMBEDDED)
     assert not missing, f"tables without an oracle (add one to ORACLES): {missing}"
     expected = {k for k in ORACLES if k not in OPTIONAL and oracles[scope].expect(*k) is not None}
     assert expected - shown == set(), f"tables the oracle expects but the report lacks: {sorted(expected - shown)}"
-    assert shown - OPTIONAL <= expected, (
+    assert shown - OPTIONAL - EMBEDDED <= expected, (
         f"tables the oracle says must not be there: {sorted(shown - OPTIONAL - expected)}"
     )
 
@@ -1109,7 +1116,7 @@ def check_tables(report: dict[str, Any], oracle: ReportOracle, check: Checker, s
     n = 0
     for s in report["sections"]:
         for t in s["tables"]:
-            if section is not None and s["id"] != section:
+            if (section is not None and s["id"] != section) or (s["id"], t["id"]) in EMBEDDED:
                 continue
             n += 1
             expect = oracle.expect(s["id"], t["id"])
@@ -1144,3 +1151,26 @@ def test_figures_compared(shop: Shop, oracles: dict[str, ReportOracle]) -> None:
         check_tables(report, oracles[scope], check)
     print(f"figures compared with the oracle: {check.compared}")
     assert check.compared > 1800
+
+
+def test_embedded_sections(shop: Shop) -> None:
+    """The tracking section of the weekly report is shopops.plan.track's, figure for figure."""
+    from shopops.plan.track import TrackParams, track
+
+    for name, stores in SCOPES.items():
+        report = shop.reports[name]
+        shown = next((s for s in report["sections"] if s["id"] == "track"), None)
+        end = date.fromisoformat(report["period"]["end"])
+        with Project.open(shop.root) as project:
+            try:
+                result = track(project, TrackParams(stores=stores, as_of=end, week=report["period"]["label"]))
+            except NotAvailableError:
+                assert shown is None, name
+                continue
+            section = result.section("en")
+        assert shown is not None, name
+        assert shown["text"] == section.text, name
+        tables = {t["id"]: t["rows"] for t in shown["tables"]}
+        assert tables.keys() == {t.id for t in section.tables}, name
+        for t in section.tables:
+            assert tables[t.id] == [{c.id: plain(row.get(c.id)) for c in t.columns} for row in t.rows], (name, t.id)

@@ -315,3 +315,22 @@ def test_run_plan_python_api(shop: Shop, tmp_path: Path) -> None:
     assert run.plan.calendar.year(2026).start == date(2026, 1, 1)
     assert run.plan.level("day", "tmall_flagship")["start"].iloc[0] == date(2026, 1, 1)
     assert run.plan.days["date"].iloc[-1] == date(2026, 1, 1) + timedelta(days=364)
+
+
+def test_weekly_report_tracks_the_saved_plan(shop: Shop, tmp_path: Path) -> None:
+    """Once a plan is saved, the weekly report shows the week's target and the tracking section."""
+    from shopops.analyses.report import ReportParams, build_report
+
+    project = shop.project
+    plan = build_plan(project, PlanParams(2026, target=Decimal("3000000.00"), stores=("jd_store",)))
+    save_plan(project, plan, tmp_path)
+    report = build_report(project, ReportParams("weekly", day=date(2026, 4, 15), stores=("jd_store",), lang="en"))
+    week = plan.level("week", "jd_store")
+    goal = week[(week["start"] <= date(2026, 4, 15)) & (week["end"] >= date(2026, 4, 15))]["target"].iloc[0]
+    kpi = report.kpi("paid_amount")
+    assert kpi.target == goal and kpi.achievement == pytest.approx(float(kpi.value / goal))
+    track = report.section("track")
+    ytd = plan.days[(plan.days["store"] == "jd_store") & (plan.days["date"] <= date(2026, 4, 19))]
+    assert any(f"{sum(ytd['target'], Decimal(0)):,.2f}" in line for line in track.text), track.text
+    daily = build_report(project, ReportParams("daily", day=date(2026, 4, 15), stores=("jd_store",), lang="en"))
+    assert "track" not in [s.id for s in daily.sections]

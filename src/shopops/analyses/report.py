@@ -273,6 +273,8 @@ def _build_report(wh: Warehouse, params: ReportParams) -> Report:
         ("ads", _ads_section),
         ("buyers", _buyers_section),
         ("stores", _stores_section),
+        ("targets", _targets_section),
+        ("scorecard", _scorecard_section),
     ):
         section = _timed(ctx, name, lambda build=build: build(ctx))  # type: ignore[misc]
         if section is not None:
@@ -295,6 +297,39 @@ def _build_report(wh: Warehouse, params: ReportParams) -> Report:
         sections=sections,
         notes=ctx.notes,
         timings=ctx.timings,
+    )
+
+
+def _targets_section(ctx: _Context) -> Section | None:
+    """Weekly and monthly reports: achievement by week and month, the year to date, the run-rate
+    needed and the year-end projection (:mod:`shopops.plan.track`), when the stores have targets."""
+    if ctx.params.kind == "daily":
+        return None
+    from shopops.plan.track import track_section  # plan builds on this module: imported when used
+
+    label = ctx.current.label
+    return track_section(
+        ctx.wh,
+        as_of=ctx.current.end,
+        stores=ctx.stores,
+        lang=ctx.params.lang,
+        week=label if ctx.params.kind == "weekly" else None,
+    )
+
+
+def _scorecard_section(ctx: _Context) -> Section | None:
+    """Weekly and monthly reports: the KPI scorecard per role, when the project has ``scorecard.toml``."""
+    if ctx.params.kind == "daily":
+        return None
+    from shopops.plan.scorecard import scorecard_section
+
+    return scorecard_section(
+        ctx.wh,
+        start=ctx.current.start,
+        end=ctx.current.end,
+        stores=ctx.stores,
+        lang=ctx.params.lang,
+        label=ctx.current.label,
     )
 
 
