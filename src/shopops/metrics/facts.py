@@ -208,16 +208,14 @@ def add_buyer_type(t: ir.Table, ctx: FactContext) -> ir.Table:
         )
     buyer = t[col("orders", "buyer_id")]
     cur = t.filter(buyer.notnull()).select(_c_store=t.store, _c_buyer=buyer, _c_start=t.period_start).distinct()
-    seen = cur.join(
-        hist,
-        [
-            cur._c_store == hist._h_store,
-            cur._c_buyer == hist._h_buyer,
-            hist._h_day >= cur._c_start - ibis.interval(days=365),
-            hist._h_day < cur._c_start,
-        ],
-    )
-    returning = seen.select(seen._c_store, seen._c_buyer, seen._c_start).distinct().mutate(_returning=True)
+    # EXISTS: a buyer with many orders in the year is matched once (a join then DISTINCT took 3x longer)
+    paid_before = (
+        (hist._h_store == cur._c_store)
+        & (hist._h_buyer == cur._c_buyer)
+        & (hist._h_day >= cur._c_start - ibis.interval(days=365))
+        & (hist._h_day < cur._c_start)
+    ).any()
+    returning = cur.filter(paid_before).mutate(_returning=True)
     joined = t.left_join(
         returning,
         [
