@@ -334,3 +334,16 @@ def test_weekly_report_tracks_the_saved_plan(shop: Shop, tmp_path: Path) -> None
     assert any(f"{sum(ytd['target'], Decimal(0)):,.2f}" in line for line in track.text), track.text
     daily = build_report(project, ReportParams("daily", day=date(2026, 4, 15), stores=("jd_store",), lang="en"))
     assert "track" not in [s.id for s in daily.sections]
+
+
+def test_demo_plans_the_year(shop: Shop) -> None:
+    """`shopops demo` plans the fiscal year holding the newest data (last year + 20%) before the weekly report."""
+    from shopops.cli.sample import write_plans
+
+    (html,) = write_plans(shop.project)
+    assert html.name == "plan-FY2026-tmall_flagship+jd_store.html" and html.exists()
+    rows = shop.project.warehouse.table("targets").execute()
+    years = rows[(rows["grain"] == "year") & (rows["period_start"].astype(str) == "2026-01-01")]
+    assert len(years) == 2  # one year row per store, together last year's actual + 20%
+    last = build_plan(shop.project, PlanParams(2026, growth=0.0)).total
+    assert sum((Decimal(str(v)) for v in years["value"]), Decimal(0)) == (last * Decimal("1.2")).quantize(CENT)

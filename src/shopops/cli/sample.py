@@ -99,6 +99,32 @@ def write_reports(project: Project, kind: str) -> list[Path]:
     return out
 
 
+def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
+    """Plan the fiscal year holding the newest data (last year's actual + ``growth``) for every currency
+    group and save it as targets, so the weekly report tracks it; the HTML paths. A group without a
+    year of history gets no plan (said so)."""
+    from shopops.analyses.report import newest_day, report_scopes
+    from shopops.errors import ShopopsError
+    from shopops.plan import PlanParams, run_plan
+    from shopops.plan.periods import FiscalCalendar
+
+    console = STATE.console()
+    out = []
+    cal = FiscalCalendar(project.settings.fiscal_year_start_month)
+    for scope in report_scopes(project.warehouse):
+        fy = cal.year_of(newest_day(project.warehouse, scope))
+        try:
+            with console.task(f"plan FY{fy}: {', '.join(scope)}"):
+                run = run_plan(project, PlanParams(fy, growth=growth, stores=scope), formats=("html", "xlsx", "json"))
+        except ShopopsError as exc:
+            console.out.print(f"  no plan for {', '.join(scope)}: {exc}", highlight=False)
+            continue
+        for line in run.report.summary[:2]:
+            console.out.print(f"  • {line}", highlight=False)
+        out.append(run.paths["html"])
+    return out
+
+
 def demo(
     directory: Annotated[Path, typer.Argument(help="Project folder for the demo (replaced if it exists).")] = Path(
         "demo"
@@ -109,7 +135,7 @@ def demo(
     ] = 200,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
 ) -> None:
-    """Generate a sample shop, import it into a new project and show the totals. 演示。"""
+    """Generate a sample shop, import it, plan the year (last year + 20%) and write the weekly report. 演示。"""
     import shutil
 
     from shopops.cli.data import _print_summary, print_store_totals
@@ -132,7 +158,10 @@ def demo(
             summary = project.import_files([exports / f.path], store=f.store, source=f.source, kind=f.kind)[0]
             _print_summary(console, summary)
         print_store_totals(project)
+        plans = write_plans(project)
         written = write_reports(project, "weekly")
     console.out.print(f"\nproject: {directory}  (try: shopops --project {directory} summary)", highlight=False)
+    for path in plans:
+        console.out.print(f"target plan (saved as targets): {path}", highlight=False)
     for path in written:
         console.out.print(f"weekly report: {path}", highlight=False)
