@@ -39,12 +39,14 @@ def col(table: str, column: str) -> str:
     return f"{table}__{column}"
 
 
-def _prefixed(ctx: FactContext, table: str, *required: str) -> ir.Table:
-    """``table``'s rows of the stores in scope: the columns the query reads plus ``required``, prefixed."""
+def _prefixed(ctx: FactContext, table: str, *required: str, store: bool = False) -> ir.Table:
+    """``table``'s rows of the stores in scope: the columns the query reads plus ``required``, prefixed
+    (and the store unprefixed too with ``store``)."""
     t = ctx.wh.table(table)
     t = t.filter(t.store.isin(ctx.stores))
     wanted = {"store", *required} | {c.split(".", 1)[1] for c in ctx.columns if c.startswith(f"{table}.")}
-    return t.select(*[t[c].name(col(table, c)) for c in TABLES[table].column_names if c in wanted])
+    columns = [t[c].name(col(table, c)) for c in TABLES[table].column_names if c in wanted]
+    return t.select(*columns, *([t.store] if store else []))
 
 
 def _with_stores(t: ir.Table, ctx: FactContext) -> ir.Table:
@@ -84,8 +86,7 @@ def _near_range(t: ir.Table, ts: ir.TimestampValue, ctx: FactContext) -> ir.Tabl
 
 
 def _orders(ctx: FactContext) -> ir.Table:
-    o = _prefixed(ctx, "orders", "order_id", "created_at", "paid_at")
-    return o.mutate(store=o[col("orders", "store")])
+    return _prefixed(ctx, "orders", "order_id", "created_at", "paid_at", store=True)
 
 
 def orders_fact(ctx: FactContext) -> ir.Table:
@@ -96,10 +97,10 @@ def orders_fact(ctx: FactContext) -> ir.Table:
 
 def paid_orders_fact(ctx: FactContext) -> ir.Table:
     o = _orders(ctx)
-    o = _near_range(o, pay_time(o, ctx), ctx)
-    o = o.mutate(_pay=pay_time(o, ctx))
-    o = o.filter(o._pay.notnull())
-    return _with_stores(o.mutate(_day=o._pay.date()).drop("_pay"), ctx)
+    pay = pay_time(o, ctx)
+    bound = _near(pay, ctx.start, ctx.end)
+    o = o.filter(pay.notnull() if bound is None else bound & pay.notnull())  # (few layers: see query._period_table)
+    return _with_stores(o.mutate(_day=pay_time(o, ctx).date()), ctx)
 
 
 def _in_range(t: ir.Table, ctx: FactContext) -> ir.Table:

@@ -208,15 +208,16 @@ def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, *
     # one row per key: each fact contributes at most one non-null value per metric
     t = stacked.group_by(keys).aggregate(**{c: stacked[c].max() for c in [*bases, *[f"_rows_{f}" for f in facts]]})
     t = _densify(wh, t, q, cat, scope)
-    # 0 where the fact has no rows for the key; an aggregate that is NULL over existing rows stays NULL
-    t = t.mutate(**{b: _zero_filled(t, b, cat.metrics[b]) for b in bases})
-    t = t.mutate(**{b: _masked(t, b, q, cat, scope) for b in bases})
+    # 0 where the fact has no rows for the key; an aggregate that is NULL over existing rows stays NULL.
+    # One projection with the derived metrics written out (not a layer per step: Ibis compiles a deep
+    # expression in time that grows with its layers, and the report's headline query had a dozen).
+    values = {b: _masked(t, _zero_filled(t, b, cat.metrics[b]), b, q, cat, scope) for b in bases}
     for m in needed:
         metric = cat.metrics[m]
         if not metric.is_base:
-            t = t.mutate(**{m: _derived(t, metric)})
+            values[m] = _derived(values, metric)
     rows = [f"_rows_{f}" for f in facts] if keep_rows else []  # which facts had rows: see Batch
-    return t.select(KEY, *q.by, *q.metrics, *rows).order_by([KEY, *q.by])
+    return t.select(KEY, *q.by, *[values[m].name(m) for m in q.metrics], *rows).order_by([KEY, *q.by])
 
 
 def _facts(cat: Catalogue, bases: Sequence[str]) -> list[str]:
@@ -326,8 +327,8 @@ def evaluate(tree: ast.expr, lookup: Callable[[str], ir.Value]) -> ir.Value:
     return lookup(name)
 
 
-def _derived(t: ir.Table, m: Metric) -> ir.Value:
-    value = evaluate(m.formula_tree, lambda name: t[name])
+def _derived(values: Mapping[str, ir.Value], m: Metric) -> ir.Value:
+    value = evaluate(m.formula_tree, lambda name: values[name])
     return value.cast(_type(m))
 
 
@@ -346,15 +347,15 @@ def _bad_rows(t: ir.Table, stores: Iterable[StoreConfig], dims: Sequence[str]) -
     return ibis.or_(*[ibis.and_(*[t[d] == store_attr(s, d) for d in dims]) for s in stores])
 
 
-def _masked(t: ir.Table, base: str, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Value:
+def _masked(t: ir.Table, value: ir.Value, base: str, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Value:
     dims = store_dims(q, cat)
     lacking = scope.lacking(cat.needs(base))
     bad = [s for s in scope.stores if s.name in lacking]
     if cat.metrics[base].unit == "money":
         bad += [s for s in mixed_currency_stores(scope, dims) if s not in bad]
     if not bad:
-        return t[base]
-    return ibis.ifelse(_bad_rows(t, bad, dims), ibis.null(_type(cat.metrics[base])), t[base])
+        return value
+    return ibis.ifelse(_bad_rows(t, bad, dims), ibis.null(_type(cat.metrics[base])), value)
 
 
 def _densify(wh: Warehouse, t: ir.Table, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Table:
