@@ -38,6 +38,7 @@ from shopops.analyses.rfm import RFMParams, rfm
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import calendar
 from shopops.metrics.catalogue import load_catalogue
+from shopops.metrics.query import Batch
 
 #: headline figures of the customer report
 CUSTOMER_KPIS = ("buyers", "new_buyers", "returning_buyers", "repeat_rate", "paid_amount", "aov", "avg_order_value")
@@ -82,15 +83,17 @@ def build_customer_report(project_or_warehouse: Any, params: CustomerReportParam
     day = params.day or default_quarter_day(newest_day(wh, stores))
     current, previous, yoy = quarters(day)
     say = Narrator(params.lang, "customers")
+    cat = load_catalogue()
     ctx = _Context(
         wh,
         ReportParams("weekly", day=day, stores=stores, lang=params.lang, top=params.top),
-        load_catalogue(),
+        cat,
         stores,
         current,
         previous,
         yoy,
         say,
+        Batch(wh, cat),
         source=project_or_warehouse,
     )
     kpis = _timed(ctx, "kpis", lambda: _kpis(ctx, CUSTOMER_KPIS))
