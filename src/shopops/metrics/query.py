@@ -466,9 +466,12 @@ class Batch:
     the query's own facts has rows (or the spine put it there). A query that was not planned, or asks
     for more than was fetched, runs on its own; one with a comparison always does.
 
-    >>> batch = Batch(wh)                                                    # doctest: +SKIP
-    >>> batch.plan(MetricQuery.create("paid_amount", start=d, end=d, by="store"))
-    >>> batch.run(MetricQuery.create("uv", start=d, end=d, by="store"))     # one statement for both
+    >>> batch = Batch(wh)                                                          # doctest: +SKIP
+    >>> batch.plan(MetricQuery.create("paid_amount", start=d, end=d, by="store"))  # doctest: +SKIP
+    >>> uv = batch.run(MetricQuery.create("uv", start=d, end=d, by="store"))       # doctest: +SKIP
+    >>> paid = batch.run(MetricQuery.create("paid_amount", start=d, end=d, by="store"))  # doctest: +SKIP
+    >>> batch.statements  # uv and paid_amount per store came from one statement      # doctest: +SKIP
+    1
     """
 
     def __init__(self, wh: Warehouse, cat: Catalogue | None = None) -> None:
