@@ -105,7 +105,7 @@ def test_xlsx_days_and_festivals(
     assert code == 0, err
     assert f"wrote {out_file} (365 days" in out
     book = openpyxl.load_workbook(out_file)
-    assert book.sheetnames == ["days", "festivals"]
+    assert book.sheetnames == ["days", "festivals", "periods"]
     days = book["days"]
     assert [c.value for c in days[1]] == [
         "date", "weekday", "day_off", "makeup_workday", "holiday", "festivals", "node", "phase",
@@ -185,3 +185,34 @@ def test_bad_options(
 ) -> None:
     code, out, err = run(monkeypatch, capsys, tmp_path, "calendar", *args)
     assert code == 2 and message in err and out == ""
+
+
+def test_fiscal_periods(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--periods: the fiscal year's halves, quarters, months and weeks, here the NRF 4-5-4 retail year
+    FY2024 (start month 2, Sunday weeks: 2024-02-04 .. 2025-02-01, 52 weeks)."""
+    (tmp_path / "shopops.toml").write_text(
+        PROJECT.replace("fiscal_year_start_month = 4", "fiscal_year_start_month = 2")
+    )
+    args = ("calendar", "--fiscal-year", "2024", "--periods", "--calendar", "454", "--week-start", "sun")
+    code, out, _ = run(monkeypatch, capsys, tmp_path, *args, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    by_level: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        by_level.setdefault(str(r["level"]), []).append(r)
+    assert [len(by_level[k]) for k in ("year", "half", "quarter", "month", "week")] == [1, 2, 4, 12, 52]
+    assert (by_level["year"][0]["start"], by_level["year"][0]["end"]) == ("2024-02-04", "2025-02-01")
+    assert [r["days"] for r in by_level["month"][:3]] == [28, 35, 28]
+    nov = next(r for r in by_level["month"] if r["start"] <= "2024-11-11" <= r["end"])
+    assert "Black Friday" in nov["nodes"]  # the shopify store's market: Western festivals
+    code, out, _ = run(monkeypatch, capsys, tmp_path, *args, "--weeks", "natural")
+    assert code == 0 and "FY2024-W52" in out and "FY2024-M12" in out
+    book = tmp_path / "cal.xlsx"
+    code, _, _ = run(monkeypatch, capsys, tmp_path, *args, "--format", "xlsx", "--out", str(book))
+    assert code == 0
+    ws = openpyxl.load_workbook(book)["periods"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    assert cells[0] == ["level", "label", "start", "end", "days", "parent", "nodes"]
+    assert cells[1][:5] == ["year", "FY2024", datetime(2024, 2, 4), datetime(2025, 2, 1), 364]
+    code, _, err = run(monkeypatch, capsys, tmp_path, "calendar", "--periods", "--calendar", "4-4-5")
+    assert code != 0 and "445" in err

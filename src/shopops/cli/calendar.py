@@ -15,6 +15,7 @@ from shopops.cli.state import STATE
 if TYPE_CHECKING:
     from shopops.cli.console import RichOut
     from shopops.plan.festivals import Festival, Market, OfficialDay
+    from shopops.plan.periods import FiscalCalendar, Span
     from shopops.settings import Settings
 
 FORMATS = ("table", "json", "xlsx")
@@ -37,14 +38,26 @@ def _settings() -> Settings | None:
         return None
 
 
-def _range(settings: Settings | None, year: int | None, fiscal_year: int | None) -> tuple[date, date, str]:
+def _fiscal(settings: Settings | None, pattern: str, weeks: str, week_start: str) -> FiscalCalendar:
+    from shopops.plan.periods import PATTERNS, FiscalCalendar
+
+    if pattern not in PATTERNS:
+        raise typer.BadParameter(f"{pattern!r}: use {', '.join(PATTERNS)}", param_hint="--calendar")
+    if weeks not in ("natural", "month4"):
+        raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
+    if week_start not in ("mon", "sun"):
+        raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
+    start_month = settings.fiscal_year_start_month if settings is not None else 1
+    return FiscalCalendar(start_month, pattern, 0 if week_start == "mon" else 6, weeks)  # type: ignore[arg-type]
+
+
+def _range(
+    settings: Settings | None, year: int | None, fiscal_year: int | None, cal: FiscalCalendar | None = None
+) -> tuple[date, date, str]:
     if year is not None and fiscal_year is not None:
         raise typer.BadParameter("give --year or --fiscal-year, not both", param_hint="--fiscal-year")
     if fiscal_year is not None:
-        from shopops.plan.periods import FiscalCalendar
-
-        start_month = settings.fiscal_year_start_month if settings is not None else 1
-        span = FiscalCalendar(start_month).year(fiscal_year)
+        span = (cal or _fiscal(settings, "calendar", "natural", "mon")).year(fiscal_year)
         return span.start, span.end, span.label
     y = year if year is not None else date.today().year
     return date(y, 1, 1), date(y, 12, 31), str(y)
@@ -105,6 +118,42 @@ def _print_tables(out: RichOut, fests: list[Festival], official: list[OfficialDa
     out.out.print(days_table)
 
 
+def fiscal_periods(cal: FiscalCalendar, start: date, end: date, fests: list[Festival]) -> list[Span]:
+    """Halves, quarters, months and weeks of the fiscal years overlapping ``start``..``end``, in order."""
+    out = []
+    for fy in range(cal.year_of(start), cal.year_of(end) + 1):
+        for level in ("year", "half", "quarter", "month", "week"):
+            out += [s for s in cal.spans(fy, level) if s.start <= end and s.end >= start]  # type: ignore[arg-type]
+    return out
+
+
+def _period_rows(spans: list[Span], fests: list[Festival], zh: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "level": s.level,
+            "label": s.label,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "days": s.days,
+            "parent": s.parent,
+            "nodes": [f.name_zh if zh else f.name_en for f in fests if s.start <= f.day <= s.end],
+        }
+        for s in spans
+    ]
+
+
+def _print_periods(out: RichOut, rows: list[dict[str, Any]], cal: FiscalCalendar, label: str) -> None:
+    from rich.table import Table
+
+    title = f"fiscal periods {label} ({cal.pattern}, weeks {cal.week_view}, week starts {'Mon' if cal.week_start == 0 else 'Sun'})"
+    table = Table("period", "start", "end", "days", "in", "festival nodes", title=title)
+    for r in rows:
+        if r["level"] == "year":
+            continue
+        table.add_row(r["label"], r["start"], r["end"], str(r["days"]), r["parent"] or "", "、".join(r["nodes"]))
+    out.out.print(table)
+
+
 def calendar_cmd(
     year: Annotated[int | None, typer.Option("--year", "-y", help="Calendar year (default: this year).")] = None,
     fiscal_year: Annotated[
@@ -116,14 +165,24 @@ def calendar_cmd(
             "--market", help="cn or west (default: calendar.market in shopops.toml, else the stores' market)."
         ),
     ] = None,
+    periods: Annotated[
+        bool, typer.Option("--periods", help="Show the fiscal halves, quarters, months and weeks instead.")
+    ] = False,
+    pattern: Annotated[str, typer.Option("--calendar", help="calendar, 445, 454 or 544 (retail weeks).")] = "calendar",
+    weeks: Annotated[
+        str, typer.Option("--weeks", help="natural (weeks clipped to the year) or month4 (12 × 4 = 48 weeks).")
+    ] = "natural",
+    week_start: Annotated[str, typer.Option("--week-start", help="mon or sun.")] = "mon",
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (xlsx default: calendar-YEAR.xlsx).")
     ] = None,
 ) -> None:
-    """Festivals (window and node), official days off and make-up workdays, and campaigns. 节日日历。
+    """Festivals (window and node), official days off and make-up workdays, and campaigns; with
+    --periods the fiscal year's halves, quarters, months and weeks. 节日日历 / 财年周期。
 
-    Example: shopops calendar --year 2026 --market cn --format xlsx
+    Example: shopops calendar --year 2026 --market cn --format xlsx;
+    shopops calendar --fiscal-year 2026 --periods --calendar 454 --week-start sun
     """
     from shopops.plan import festivals as fx
 
@@ -132,7 +191,8 @@ def calendar_cmd(
     if market is not None and market not in fx.MARKETS:
         raise typer.BadParameter(f"{market!r}: use cn or west", param_hint="--market")
     settings = _settings()
-    start, end, label = _range(settings, year, fiscal_year)
+    cal = _fiscal(settings, pattern, weeks, week_start)
+    start, end, label = _range(settings, year, fiscal_year, cal)
     chosen: Market | None = market if market is not None else None  # type: ignore[assignment]
     if chosen is None and settings is not None:
         chosen = fx.settings_market(settings)
@@ -160,8 +220,9 @@ def calendar_cmd(
             )
         )
     zh = settings is None or settings.language == "zh"
+    spans = _period_rows(fiscal_periods(cal, start, end, fests), fests, zh)
     if fmt == "json":
-        text = json.dumps(_fact_rows(fests, official), ensure_ascii=False, indent=2)
+        text = json.dumps(spans if periods else _fact_rows(fests, official), ensure_ascii=False, indent=2)
         if out_file is None:
             typer.echo(text)
         else:
@@ -172,8 +233,10 @@ def calendar_cmd(
 
         days = fx.calendar_range(start, end, **kwargs)
         path = write_calendar_xlsx(
-            days, fests, out_file or Path(f"calendar-{label}.xlsx"), language="zh" if zh else "en"
+            days, fests, out_file or Path(f"calendar-{label}.xlsx"), language="zh" if zh else "en", periods=spans
         )
         out.out.print(f"wrote {path} ({len(days)} days, {len(fests)} festivals)", highlight=False)
+    elif periods:
+        _print_periods(out, spans, cal, label)
     else:
         _print_tables(out, fests, official, label, zh)

@@ -3,12 +3,14 @@
 Sheet ``days``: one row per day (date, weekday, day off, make-up workday, official holiday, the
 festivals whose window holds the day, the node, the phase); days off are shaded, nodes bold.
 Sheet ``festivals``: one row per festival (key, names, kind, markets, window start, node, window end,
-days in the window).
+days in the window). Sheet ``periods``: the fiscal year's halves, quarters, months and weeks (level,
+label, start, end, days, the enclosing period, festival nodes inside).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ DAY_HEADERS = (
     "phase",
 )
 FESTIVAL_HEADERS = ("key", "name_zh", "name_en", "kind", "markets", "start", "day", "end", "days")
+PERIOD_HEADERS = ("level", "label", "start", "end", "days", "parent", "nodes")
 
 
 def _table(ws: Any, rows: list[list[Any]], headers: Sequence[str], widths: Sequence[int]) -> None:
@@ -47,9 +50,15 @@ def _table(ws: Any, rows: list[list[Any]], headers: Sequence[str], widths: Seque
 
 
 def write_calendar_xlsx(
-    days: pd.DataFrame, festivals: Sequence[Festival], path: str | Path, *, language: str = "zh"
+    days: pd.DataFrame,
+    festivals: Sequence[Festival],
+    path: str | Path,
+    *,
+    language: str = "zh",
+    periods: Sequence[dict[str, Any]] = (),
 ) -> Path:
-    """Write the ``days`` frame (:func:`shopops.plan.festivals.calendar_range`) and ``festivals``."""
+    """Write the ``days`` frame (:func:`shopops.plan.festivals.calendar_range`), ``festivals`` and the
+    fiscal ``periods`` (rows of ``shopops calendar --periods --format json``)."""
     path = Path(path)
     names = WEEKDAYS.get(language, WEEKDAYS["en"])
     book = xlsxwriter.Workbook(str(path), {"default_date_format": "yyyy-mm-dd"})
@@ -81,6 +90,14 @@ def write_calendar_xlsx(
             for f in festivals
         ]  # fmt: skip
         _table(ws2, frows, FESTIVAL_HEADERS, (22, 16, 34, 10, 10, 12, 12, 12, 6))
+        if periods:
+            ws3 = book.add_worksheet("periods")
+            prows = [
+                [p["level"], p["label"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), p["days"],
+                 p["parent"] or "", "、".join(p["nodes"])]
+                for p in periods
+            ]  # fmt: skip
+            _table(ws3, prows, PERIOD_HEADERS, (9, 13, 12, 12, 6, 13, 50))
     finally:
         book.close()
     return path
