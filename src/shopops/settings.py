@@ -20,6 +20,9 @@ A project is a folder holding ``shopops.toml`` and the DuckDB warehouse file::
     [calendar]                      # optional (see docs/calendar.md)
     market = "cn"                   # cn | west; default from the stores' platforms
     holidays_file = "my_holidays.toml"  # more years of official holidays (relative to the project folder)
+    pattern = "calendar"            # fiscal months: calendar | 445 | 454 | 544 (retail weeks); docs/plan.md
+    week_start = "mon"              # mon | sun
+    weeks = "natural"               # natural (clipped to the year) | month4 (12 × 4 = 48 weeks)
 
     [[campaigns]]                   # the shop's own campaigns, shown beside the festivals
     key = "anniversary"
@@ -88,6 +91,9 @@ class CalendarConfig(BaseModel):
 
     market: Literal["cn", "west"] | None = None
     holidays_file: str | None = Field(default=None, min_length=1)
+    pattern: Literal["calendar", "445", "454", "544"] = "calendar"  # retail weeks: 445, 454, 544
+    week_start: Literal["mon", "sun"] = "mon"
+    weeks: Literal["natural", "month4"] = "natural"  # month4: the 12 × 4 = 48-week view
 
 
 class CampaignConfig(BaseModel):
@@ -239,6 +245,10 @@ class Settings(BaseModel):
                 lines.append(f'market = "{self.calendar.market}"')
             if self.calendar.holidays_file is not None:
                 lines.append(f"holidays_file = {_toml_str(self.calendar.holidays_file)}")
+            for name in ("pattern", "week_start", "weeks"):
+                value = getattr(self.calendar, name)
+                if value != CalendarConfig.model_fields[name].default:
+                    lines.append(f'{name} = "{value}"')
         for c in self.campaigns:
             lines += ["", "[[campaigns]]", f"key = {_toml_str(c.key)}", f"name = {_toml_str(c.name)}"]
             if c.name_en is not None:

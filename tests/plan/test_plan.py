@@ -347,3 +347,27 @@ def test_demo_plans_the_year(shop: Shop) -> None:
     assert len(years) == 2  # one year row per store, together last year's actual + 20%
     last = build_plan(shop.project, PlanParams(2026, growth=0.0)).total
     assert sum((Decimal(str(v)) for v in years["value"]), Decimal(0)) == (last * Decimal("1.2")).quantize(CENT)
+
+
+def test_calendar_from_shopops_toml(empty_shop: Project) -> None:
+    """[calendar] pattern / week_start / weeks of shopops.toml choose the plan's (and tracking's) calendar."""
+    from shopops.plan.periods import fiscal_calendar
+    from shopops.settings import load_settings
+
+    root = empty_shop.settings.root
+    text = (root / "shopops.toml").read_text(encoding="utf-8")
+    (root / "shopops.toml").write_text(text + '\n[calendar]\nweeks = "month4"\nweek_start = "sun"\n', encoding="utf-8")
+    settings = load_settings(root)
+    assert (settings.calendar.weeks, settings.calendar.week_start, settings.calendar.pattern) == (
+        "month4",
+        "sun",
+        "calendar",
+    )
+    assert 'weeks = "month4"' in settings.to_toml() and "pattern" not in settings.to_toml()
+    with Project.open(root) as project:
+        plan = build_plan(project, PlanParams(2026, target=Decimal("4800.00"), stores=("tmall",)))
+        assert len(plan.level("week")) == 48 and plan.calendar.week_view == "month4"
+        natural = build_plan(project, PlanParams(2026, target=Decimal("4800.00"), stores=("tmall",), weeks="natural"))
+        assert natural.calendar.week_start == 6  # Sunday weeks from the file, natural from the argument
+        assert natural.level("week")["start"].iloc[1] == date(2026, 1, 4)  # 2026-01-04 is a Sunday
+        assert fiscal_calendar(project.settings).week_view == "month4"

@@ -38,17 +38,23 @@ def _settings() -> Settings | None:
         return None
 
 
-def _fiscal(settings: Settings | None, pattern: str, weeks: str, week_start: str) -> FiscalCalendar:
-    from shopops.plan.periods import PATTERNS, FiscalCalendar
+def _fiscal(
+    settings: Settings | None, pattern: str | None, weeks: str | None, week_start: str | None
+) -> FiscalCalendar:
+    """The fiscal calendar: the options, else ``[calendar]`` of the project, else calendar months and
+    Monday weeks."""
+    from shopops.plan.periods import PATTERNS, FiscalCalendar, fiscal_calendar
 
-    if pattern not in PATTERNS:
+    if pattern not in (None, *PATTERNS):
         raise typer.BadParameter(f"{pattern!r}: use {', '.join(PATTERNS)}", param_hint="--calendar")
-    if weeks not in ("natural", "month4"):
+    if weeks not in (None, "natural", "month4"):
         raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
-    if week_start not in ("mon", "sun"):
+    if week_start not in (None, "mon", "sun"):
         raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
-    start_month = settings.fiscal_year_start_month if settings is not None else 1
-    return FiscalCalendar(start_month, pattern, 0 if week_start == "mon" else 6, weeks)  # type: ignore[arg-type]
+    start = None if week_start is None else (0 if week_start == "mon" else 6)
+    if settings is not None:
+        return fiscal_calendar(settings, pattern=pattern, week_start=start, weeks=weeks)
+    return FiscalCalendar(1, pattern or "calendar", start or 0, weeks or "natural")  # type: ignore[arg-type]
 
 
 def _range(
@@ -57,7 +63,7 @@ def _range(
     if year is not None and fiscal_year is not None:
         raise typer.BadParameter("give --year or --fiscal-year, not both", param_hint="--fiscal-year")
     if fiscal_year is not None:
-        span = (cal or _fiscal(settings, "calendar", "natural", "mon")).year(fiscal_year)
+        span = (cal or _fiscal(settings, None, None, None)).year(fiscal_year)
         return span.start, span.end, span.label
     y = year if year is not None else date.today().year
     return date(y, 1, 1), date(y, 12, 31), str(y)
@@ -168,11 +174,18 @@ def calendar_cmd(
     periods: Annotated[
         bool, typer.Option("--periods", help="Show the fiscal halves, quarters, months and weeks instead.")
     ] = False,
-    pattern: Annotated[str, typer.Option("--calendar", help="calendar, 445, 454 or 544 (retail weeks).")] = "calendar",
+    pattern: Annotated[
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+    ] = None,
     weeks: Annotated[
-        str, typer.Option("--weeks", help="natural (weeks clipped to the year) or month4 (12 × 4 = 48 weeks).")
-    ] = "natural",
-    week_start: Annotated[str, typer.Option("--week-start", help="mon or sun.")] = "mon",
+        str | None,
+        typer.Option(
+            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default [calendar] weeks."
+        ),
+    ] = None,
+    week_start: Annotated[
+        str | None, typer.Option("--week-start", help="mon or sun (default [calendar] week_start).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (xlsx default: calendar-YEAR.xlsx).")

@@ -88,11 +88,18 @@ def plan_cmd(
         list[str] | None,
         typer.Option("--uplift", help="A festival's main-day multiplier, KEY=X (repeatable), e.g. 618=4."),
     ] = None,
-    calendar: Annotated[str, typer.Option("--calendar", help="calendar, 445, 454 or 544 (retail weeks).")] = "calendar",
+    calendar: Annotated[
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+    ] = None,
     weeks: Annotated[
-        str, typer.Option("--weeks", help="natural (weeks clipped to the year) or month4 (12 × 4 = 48 weeks).")
-    ] = "natural",
-    week_start: Annotated[str, typer.Option("--week-start", help="mon or sun.")] = "mon",
+        str | None,
+        typer.Option(
+            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default [calendar] weeks."
+        ),
+    ] = None,
+    week_start: Annotated[
+        str | None, typer.Option("--week-start", help="mon or sun (default [calendar] week_start).")
+    ] = None,
     cvr: Annotated[
         float | None, typer.Option("--cvr", help="Planned conversion (0.035 = 3.5%) for every period.")
     ] = None,
@@ -112,11 +119,11 @@ def plan_cmd(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise QueryError(f"unknown format {', '.join(bad) or fmt!r}; valid formats: {', '.join(FORMATS)}")
-    if calendar not in ("calendar", "445", "454", "544"):
+    if calendar not in (None, "calendar", "445", "454", "544"):
         raise typer.BadParameter(f"{calendar!r}: use calendar, 445, 454 or 544", param_hint="--calendar")
-    if weeks not in ("natural", "month4"):
+    if weeks not in (None, "natural", "month4"):
         raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
-    if week_start not in ("mon", "sun"):
+    if week_start not in (None, "mon", "sun"):
         raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
     params = PlanParams(
         fiscal_year,
@@ -127,7 +134,7 @@ def plan_cmd(
         growth=growth / 100 if growth is not None else None,
         uplifts=parse_uplifts(uplift),
         pattern=calendar,  # type: ignore[arg-type]
-        week_start=0 if week_start == "mon" else 6,
+        week_start=None if week_start is None else (0 if week_start == "mon" else 6),
         weeks=weeks,  # type: ignore[arg-type]
     )
     project = STATE.open_project()

@@ -92,9 +92,15 @@ def track_cmd(
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
     metric: Annotated[str, typer.Option("--metric", help="A summable metric with targets.")] = "paid_amount",
     threshold: Annotated[float, typer.Option("--threshold", help="Alert below this achievement.")] = 0.95,
-    calendar: Annotated[str, typer.Option("--calendar", help="calendar, 445, 454 or 544, as planned.")] = "calendar",
-    weeks: Annotated[str, typer.Option("--weeks", help="natural or month4 (12 × 4 weeks), as planned.")] = "natural",
-    week_start: Annotated[str, typer.Option("--week-start", help="mon or sun, as planned.")] = "mon",
+    calendar: Annotated[
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+    ] = None,
+    weeks: Annotated[
+        str | None, typer.Option("--weeks", help="natural or month4 (12 × 4 weeks); default [calendar] weeks.")
+    ] = None,
+    week_start: Annotated[
+        str | None, typer.Option("--week-start", help="mon or sun; default [calendar] week_start.")
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
@@ -112,7 +118,7 @@ def track_cmd(
 
     if sum(bool(x) for x in (week, month, to_date)) > 1:
         raise typer.BadParameter("give one of --week, --month, --to-date")
-    if week_start not in ("mon", "sun"):
+    if week_start not in (None, "mon", "sun"):
         raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
     try:
         day = date.fromisoformat(as_of) if as_of else None
@@ -130,7 +136,7 @@ def track_cmd(
             fiscal_year=fiscal_year,
             threshold=threshold,
             pattern=calendar,  # type: ignore[arg-type]
-            week_start=0 if week_start == "mon" else 6,
+            week_start=None if week_start is None else (0 if week_start == "mon" else 6),
             weeks=weeks,  # type: ignore[arg-type]
         )
         result = track(project, params)

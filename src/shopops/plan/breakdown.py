@@ -47,7 +47,7 @@ from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.festivals import Festival, festivals_between, market_of, official_days
-from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView
+from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 
 CENT = Decimal("0.01")
 MIN_HISTORY_DAYS = 300
@@ -87,9 +87,9 @@ class PlanParams:
     from_history: bool = True
     growth: float | None = None
     uplifts: Mapping[str, float] = field(default_factory=dict)
-    pattern: Pattern = "calendar"
-    week_start: int = 0
-    weeks: WeekView = "natural"
+    pattern: Pattern | None = None  # None: [calendar] of shopops.toml (default: calendar months)
+    week_start: int | None = None  # 0 Monday, 6 Sunday; None: [calendar] week_start
+    weeks: WeekView | None = None  # None: [calendar] weeks
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
@@ -370,7 +370,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
     settings = wh.settings
     stores = one_currency(wh, params.stores)
     unit = load_catalogue().metrics[params.metric].unit
-    cal = FiscalCalendar(settings.fiscal_year_start_month, params.pattern, params.week_start, params.weeks)
+    cal = fiscal_calendar(settings, pattern=params.pattern, week_start=params.week_start, weeks=params.weeks)
     fy = params.fiscal_year
     last = cal.year(fy - 1)
     campaigns_all = tuple(getattr(settings, "campaigns", ()))

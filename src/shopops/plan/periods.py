@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from shopops.metrics.calendar import add_months
 
@@ -212,6 +212,20 @@ class FiscalCalendar:
         return self.pattern != "calendar" or self.week_view == "month4"
 
 
+def fiscal_calendar(
+    settings: Any, *, pattern: str | None = None, week_start: int | None = None, weeks: str | None = None
+) -> FiscalCalendar:
+    """The project's fiscal calendar: ``fiscal_year_start_month`` and ``[calendar] pattern / week_start /
+    weeks`` of ``shopops.toml``, each overridden by the argument when given."""
+    cfg = settings.calendar
+    return FiscalCalendar(
+        settings.fiscal_year_start_month,
+        pattern or cfg.pattern,  # type: ignore[arg-type]
+        week_start if week_start is not None else (0 if cfg.week_start == "mon" else 6),
+        weeks or cfg.weeks,  # type: ignore[arg-type]
+    )
+
+
 def _m(fy: int, i: int) -> str:
     return f"FY{fy}-M{i + 1:02d}"
 
@@ -228,4 +242,4 @@ def _with_parent(span: Span, parent: str) -> Span:
     return Span(span.level, span.label, span.start, span.end, parent)
 
 
-__all__ = ["LEVELS", "PATTERNS", "FiscalCalendar", "Level", "Pattern", "Span", "WeekView"]
+__all__ = ["LEVELS", "PATTERNS", "FiscalCalendar", "Level", "Pattern", "Span", "WeekView", "fiscal_calendar"]

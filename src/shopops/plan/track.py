@@ -58,6 +58,7 @@ from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView
+from shopops.plan.periods import fiscal_calendar as project_calendar
 from shopops.warehouse.store import Warehouse
 
 CENT = Decimal("0.01")
@@ -152,9 +153,9 @@ class TrackParams:
     fiscal_year: int | None = None
     threshold: float = THRESHOLD
     run_rate_margin: float = RUN_RATE_MARGIN
-    pattern: Pattern = "calendar"
-    week_start: int = 0
-    weeks: WeekView = "natural"
+    pattern: Pattern | None = None  # None: [calendar] of shopops.toml, as the plan
+    week_start: int | None = None
+    weeks: WeekView | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
@@ -163,7 +164,7 @@ class TrackParams:
         if not 0 < self.threshold <= 10:
             raise QueryError(f"the alert threshold is an achievement rate such as 0.95, not {self.threshold}")
         try:
-            FiscalCalendar(1, self.pattern, self.week_start, self.weeks)
+            FiscalCalendar(1, self.pattern or "calendar", self.week_start or 0, self.weeks or "natural")
         except ValueError as exc:
             raise QueryError(f"calendar: {exc}", hint="use the calendar the plan was made with") from exc
         if self.run_rate_margin < 0:
@@ -374,7 +375,8 @@ def additive(cat: Catalogue, metric: str) -> bool:
 
 
 def fiscal_calendar(settings: Any, params: TrackParams) -> FiscalCalendar:
-    return FiscalCalendar(settings.fiscal_year_start_month, params.pattern, params.week_start, params.weeks)
+    """The project's calendar (``[calendar]`` of shopops.toml) with the params' overrides."""
+    return project_calendar(settings, pattern=params.pattern, week_start=params.week_start, weeks=params.weeks)
 
 
 def focus_span(cal: FiscalCalendar, week: str | None, month: str | None) -> Span | None:
