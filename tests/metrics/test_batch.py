@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -149,3 +150,82 @@ def test_a_span_needs_consecutive_whole_periods(shop: Project) -> None:  # noqa:
     batch.span(WEEKS, "week")
     q = MetricQuery.create(["paid_amount"], start=W2, end=W3_END, grain="week", where=BOTH)  # not one of them
     _same(batch.run(q), run(wh, q))
+
+
+YEAR_AGO = (date(2025, 1, 6), date(2025, 1, 12))  # 52 weeks before W2: cat and dan paid in it (orders 7, 8)
+LATER = (date(2026, 2, 2), date(2026, 2, 8))  # after a gap, no data
+
+
+@pytest.mark.parametrize(
+    ("metrics", "by", "grain"),
+    [
+        (["paid_amount", "buyers", "uv", "cvr", "gross_margin", "refund_amount_by_refund_time"], [], "total"),
+        (["buyers", "aov", "returning_buyers"], ["buyer_type"], "total"),  # history of each range of days
+        (["paid_amount", "uv"], ["device"], "total"),
+        (["paid_amount", "ad_spend"], ["store"], "total"),
+        (["paid_amount", "uv", "cvr"], [], "day"),
+    ],
+)
+def test_extra_periods_join_the_span_s_statement_when_planned(
+    shop: Project,  # noqa: F811
+    metrics: list[str],
+    by: list[str],
+    grain: str,
+) -> None:
+    """The year-ago week is read by the statement of the two weeks (three ranges of days, one
+    statement), and each period still gets what its query alone gives."""
+    wh = shop.warehouse
+    batch = Batch(wh)
+    batch.span(WEEKS, "week", extra=[YEAR_AGO, LATER])
+    where = {"store": ("s",)} if "buyer_type" in by else BOTH
+    queries = [
+        MetricQuery.create(metrics, start=a, end=b, grain=grain, by=by, where=where) for a, b in [*WEEKS, YEAR_AGO]
+    ]
+    for q in queries:
+        batch.plan(q)
+    for q in queries:
+        _same(batch.run(q), run(wh, q))
+    assert batch.statements == 1
+    assert len(run(wh, queries[-1])) > 0  # the year-ago week has rows: the comparison is not vacuous
+    later = MetricQuery.create(metrics, start=LATER[0], end=LATER[1], grain=grain, by=by, where=where)
+    _same(batch.run(later), run(wh, later))  # not planned: the split runs again with it
+    assert batch.statements == 2
+    for q in queries:
+        _same(batch.run(q), run(wh, q))
+    assert batch.statements == 2
+
+
+def test_the_year_ago_week_s_figures_in_a_span(shop: Project) -> None:  # noqa: F811
+    """Hand-computed: cat's order 7 and dan's order 8 (10.00 each) are the year-ago week's; both new
+    (nothing before them), while in week 3 cat is returning (paid exactly 365 days before it, in the
+    year-ago week) as is ann (week 2), and dan is not (366 days)."""
+    batch = Batch(shop.warehouse)
+    batch.span(WEEKS, "week", extra=[YEAR_AGO])
+    s = {"store": ("s",)}
+    asked = [
+        MetricQuery.create(["paid_amount", "returning_buyers", "buyers"], start=a, end=b, where=s)
+        for a, b in [*WEEKS, YEAR_AGO]
+    ]
+    for q in asked:
+        batch.plan(q)
+    week3, year_ago = batch.run(asked[1]), batch.run(asked[2])
+    assert (year_ago["paid_amount"][0], year_ago["buyers"][0], year_ago["returning_buyers"][0]) == (
+        Decimal("20.00"),
+        2,
+        0,
+    )
+    assert year_ago["period_start"][0] == YEAR_AGO[0]
+    assert (week3["buyers"][0], week3["returning_buyers"][0]) == (3, 2)
+    assert batch.statements == 1
+
+
+def test_extra_periods_must_be_whole_periods_apart_from_the_span(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    for extra in ([(date(2025, 1, 7), date(2025, 1, 13))], [WEEKS[1]]):  # not a week; one of the span's
+        batch = Batch(wh)
+        batch.span(WEEKS, "week", extra=extra)
+        for a, b in [*WEEKS, *extra]:
+            q = MetricQuery.create(["paid_amount"], start=a, end=b, where=BOTH)
+            batch.plan(q)
+            _same(batch.run(q), run(wh, q))
+        assert batch.statements == (1 if extra == [WEEKS[1]] else 2)

@@ -336,10 +336,12 @@ def _scorecard_section(ctx: _Context) -> Section | None:
 def _plan(ctx: _Context) -> None:
     """Tell the batch which metrics the sections will ask of each split shared between them (the total,
     the stores, buyer types, products, the root-cause dimensions), and that the current and previous
-    periods go together, so that each split runs as one statement for both periods. Planning changes no
-    figure: a split asked for more than planned runs again."""
+    periods go together, so that each split runs as one statement for both periods; the headline KPIs
+    of the year-ago period join them (one statement for the three). Planning changes no figure: a split
+    asked for more than planned runs again."""
     grain = {"daily": "day", "weekly": "week", "monthly": "month"}[ctx.params.kind]
-    ctx.batch.span([(p.start, p.end) for p in (ctx.previous, ctx.current)], grain)  # one statement for both
+    both = [(p.start, p.end) for p in (ctx.previous, ctx.current)]
+    ctx.batch.span(both, grain, extra=[(ctx.yoy.start, ctx.yoy.end)])  # one statement for both (or the three)
     splits: dict[tuple[str, ...], list[str]] = {
         (): [*HEADLINE, "refund_amount_by_refund_time", "ad_amount"],
         ("store",): ["paid_amount", "uv", "cvr", "aov", "buyers", "refund_rate", "ad_spend", "roas"],
@@ -351,7 +353,7 @@ def _plan(ctx: _Context) -> None:
             for dim in ("", *dims):
                 splits.setdefault((dim,) if dim else (), []).extend(metric_parts(ctx.cat, metric, source))
     for by, metrics in splits.items():
-        for period in (ctx.current, ctx.previous):
+        for period in (ctx.current, ctx.previous, *([ctx.yoy] if by == () else [])):
             try:
                 ctx.batch.plan(ctx._query(list(dict.fromkeys(metrics)), period, by))
             except QueryError:  # a metric the split does not support: the section does not ask for it either

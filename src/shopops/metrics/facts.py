@@ -33,6 +33,15 @@ class FactContext:
     start: date | None = None
     end: date | None = None
     first_period: date | None = None
+    # the days as separate ranges when the query reads only some of start–end (a Batch span over
+    # periods with gaps: each range is whole periods, so each after the first starts a period)
+    days: tuple[tuple[date, date], ...] = ()
+
+    def ranges(self) -> tuple[tuple[date, date], ...]:
+        """The query's days as ranges of consecutive days (empty: unbounded)."""
+        if self.days:
+            return self.days
+        return () if self.start is None or self.end is None else ((self.start, self.end),)
 
 
 def col(table: str, column: str) -> str:
@@ -80,8 +89,16 @@ def _near(ts: ir.TimestampValue, first: date | None, last: date | None) -> ir.Bo
     return (ts >= ibis.literal(lo, type="timestamp")) & (ts < ibis.literal(hi, type="timestamp"))  # type: ignore[no-any-return]
 
 
+def _near_days(ts: ir.TimestampValue, ranges: tuple[tuple[date, date], ...]) -> ir.BooleanValue | None:
+    """:func:`_near` of each range, any of them."""
+    bounds = [b for first, last in ranges if (b := _near(ts, first, last)) is not None]
+    if not bounds:
+        return None
+    return bounds[0] if len(bounds) == 1 else ibis.or_(*bounds)
+
+
 def _near_range(t: ir.Table, ts: ir.TimestampValue, ctx: FactContext) -> ir.Table:
-    bound = _near(ts, ctx.start, ctx.end)
+    bound = _near_days(ts, ctx.ranges())
     return t if bound is None else t.filter(bound)
 
 
@@ -98,7 +115,7 @@ def orders_fact(ctx: FactContext) -> ir.Table:
 def paid_orders_fact(ctx: FactContext) -> ir.Table:
     o = _orders(ctx)
     pay = pay_time(o, ctx)
-    bound = _near(pay, ctx.start, ctx.end)
+    bound = _near_days(pay, ctx.ranges())
     o = o.filter(pay.notnull() if bound is None else bound & pay.notnull())  # (few layers: see query._period_table)
     return _with_stores(o.mutate(_day=pay_time(o, ctx).date()), ctx)
 
@@ -107,7 +124,24 @@ def _in_range(t: ir.Table, ctx: FactContext) -> ir.Table:
     """``t``'s rows whose ``_day`` lies in the query's days (the query filters again; this is for speed)."""
     if ctx.start is None or ctx.end is None:
         return t
-    return t.filter(t._day.between(ibis.literal(ctx.start, type="date"), ibis.literal(ctx.end, type="date")))
+    return t.filter(in_days(t._day, ctx.ranges()))
+
+
+def merge_days(ranges: Iterable[tuple[date, date]]) -> tuple[tuple[date, date], ...]:
+    """``ranges`` (first and last day) sorted, with overlapping or adjacent ones joined."""
+    out: list[tuple[date, date]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def in_days(day: ir.DateValue, ranges: tuple[tuple[date, date], ...]) -> ir.BooleanValue:
+    """``day`` lies in one of ``ranges`` (first and last day, inclusive)."""
+    inside = [day.between(ibis.literal(a, type="date"), ibis.literal(b, type="date")) for a, b in ranges]
+    return inside[0] if len(inside) == 1 else ibis.or_(*inside)  # type: ignore[no-any-return]
 
 
 def paid_items_fact(ctx: FactContext) -> ir.Table:
@@ -193,20 +227,19 @@ def add_buyer_type(t: ir.Table, ctx: FactContext) -> ir.Table:
     """``buyer_type``: 'returning' when the order's buyer paid in the store in the 365 days before the
     row's ``period_start`` ([start − 365 days, start)), else 'new' ('' without a buyer id)."""
     o = _prefixed(ctx, "orders", "created_at", "paid_at", "buyer_id")
+    # the history any period of the range can look at: from 365 days before each range's first period
+    ranges = ctx.ranges()
+    firsts = [ctx.first_period or a for a, _ in ranges[:1]] + [a for a, _ in ranges[1:]]
+    history = merge_days([(first - timedelta(days=365), b) for first, (_, b) in zip(firsts, ranges, strict=True)])
     if ctx.first_period is not None:
-        bound = _near(pay_time(o, ctx), ctx.first_period - timedelta(days=365), ctx.end)
+        bound = _near_days(pay_time(o, ctx), history)
         o = o if bound is None else o.filter(bound)
     o = o.mutate(store=o[col("orders", "store")], _pay=pay_time(o, ctx))
     hist = o.filter(o._pay.notnull() & o[col("orders", "buyer_id")].notnull()).select(
         _h_store=o.store, _h_buyer=o[col("orders", "buyer_id")], _h_day=o._pay.date()
     )
-    if ctx.first_period is not None and ctx.end is not None:
-        # the history any period of the range can look at, as literals the engine can prune by
-        hist = hist.filter(
-            hist._h_day.between(
-                ibis.literal(ctx.first_period - timedelta(days=365), type="date"), ibis.literal(ctx.end, type="date")
-            )
-        )
+    if ctx.first_period is not None and history:
+        hist = hist.filter(in_days(hist._h_day, history))  # as literals the engine can prune by
     buyer = t[col("orders", "buyer_id")]
     cur = t.filter(buyer.notnull()).select(_c_store=t.store, _c_buyer=buyer, _c_start=t.period_start).distinct()
     # EXISTS: a buyer with many orders in the year is matched once (a join then DISTINCT took 3x longer)

@@ -38,7 +38,7 @@ import pandas as pd
 from shopops.errors import QueryError
 from shopops.metrics import calendar, gaps
 from shopops.metrics.catalogue import Catalogue, Metric, load_catalogue, names
-from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, optional_tables
+from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, in_days, merge_days, optional_tables
 from shopops.metrics.gaps import Scope, mixed_currency_stores, store_attr, store_dims
 from shopops.settings import StoreConfig
 from shopops.warehouse.store import Warehouse
@@ -198,16 +198,25 @@ def build(wh: Warehouse, q: MetricQuery, cat: Catalogue | None = None) -> Plan:
     return Plan(query=q, expr=expr, notes=notes, stores=scope.names())
 
 
-def _period_table(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, *, keep_rows: bool = False) -> ir.Table:
+def _period_table(
+    wh: Warehouse,
+    q: MetricQuery,
+    cat: Catalogue,
+    scope: Scope,
+    *,
+    keep_rows: bool = False,
+    days: tuple[tuple[date, date], ...] = (),
+) -> ir.Table:
+    """``days``: only these ranges of ``q.start``–``q.end`` (whole periods of ``q.grain``; see Batch)."""
     needed = cat.dependency_order(q.metrics)
     bases = [m for m in needed if cat.metrics[m].is_base]
     facts = _facts(cat, bases)
-    parts = [_aggregate_fact(wh, q, cat, scope, f, [b for b in bases if cat.metrics[b].fact == f]) for f in facts]
+    parts = [_aggregate_fact(wh, q, cat, scope, f, [b for b in bases if cat.metrics[b].fact == f], days) for f in facts]
     keys = [KEY, *q.by]
     stacked = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     # one row per key: each fact contributes at most one non-null value per metric
     t = stacked.group_by(keys).aggregate(**{c: stacked[c].max() for c in [*bases, *[f"_rows_{f}" for f in facts]]})
-    t = _densify(wh, t, q, cat, scope)
+    t = _densify(wh, t, q, cat, scope, days)
     # 0 where the fact has no rows for the key; an aggregate that is NULL over existing rows stays NULL.
     # One projection with the derived metrics written out (not a layer per step: Ibis compiles a deep
     # expression in time that grows with its layers, and the report's headline query had a dozen).
@@ -225,7 +234,13 @@ def _facts(cat: Catalogue, bases: Sequence[str]) -> list[str]:
 
 
 def _aggregate_fact(
-    wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, fact: str, bases: Sequence[str]
+    wh: Warehouse,
+    q: MetricQuery,
+    cat: Catalogue,
+    scope: Scope,
+    fact: str,
+    bases: Sequence[str],
+    days: tuple[tuple[date, date], ...] = (),
 ) -> ir.Table:
     all_bases = [m for m in cat.dependency_order(q.metrics) if cat.metrics[m].is_base]
     columns = [c for b in bases for c in cat.metrics[b].columns]
@@ -249,9 +264,10 @@ def _aggregate_fact(
         first_period=calendar.period_start(
             q.start, q.grain, fiscal_start=wh.settings.fiscal_year_start_month, start=q.start
         ),
+        days=days,
     )
     t = BUILDERS[fact](ctx)
-    t = t.filter(t._day.between(ibis.literal(q.start, type="date"), ibis.literal(q.end, type="date")))
+    t = t.filter(in_days(t._day, ctx.ranges()))
     fiscal = wh.settings.fiscal_year_start_month
     t = t.mutate(**{KEY: calendar.period_start_expr(t._day, q.grain, fiscal_start=fiscal, start=q.start)})
     if wants_type and fact in cat.dimensions["buyer_type"].sources:
@@ -358,12 +374,14 @@ def _masked(t: ir.Table, value: ir.Value, base: str, q: MetricQuery, cat: Catalo
     return ibis.ifelse(_bad_rows(t, bad, dims), ibis.null(_type(cat.metrics[base])), value)
 
 
-def _densify(wh: Warehouse, t: ir.Table, q: MetricQuery, cat: Catalogue, scope: Scope) -> ir.Table:
+def _densify(
+    wh: Warehouse, t: ir.Table, q: MetricQuery, cat: Catalogue, scope: Scope, days: tuple[tuple[date, date], ...] = ()
+) -> ir.Table:
     """Every period (× store-level dimension values) when only store-level dimensions split the result."""
     dims = store_dims(q, cat)
     if len(dims) != len(q.by) or not scope.stores:
         return t
-    spine = period_spine(q, wh.settings.fiscal_year_start_month)
+    spine = period_spine(q, wh.settings.fiscal_year_start_month, days)
     if dims:
         s = wh.table("stores")
         s = s.filter(s.store.isin(scope.names())).select(*dims).distinct()
@@ -372,11 +390,14 @@ def _densify(wh: Warehouse, t: ir.Table, q: MetricQuery, cat: Catalogue, scope: 
     return joined.select(*[spine[k] for k in (KEY, *dims)], *[joined[c] for c in t.columns if c not in (KEY, *dims)])
 
 
-def period_spine(q: MetricQuery, fiscal: int) -> ir.Table:
-    """One row per period of the range, generated in SQL (``UNNEST(RANGE(…))``)."""
-    days = (q.end - q.start).days + 1
-    t = ibis.range(0, days).unnest().name("_i").as_table()
+def period_spine(q: MetricQuery, fiscal: int, days: tuple[tuple[date, date], ...] = ()) -> ir.Table:
+    """One row per period of the range (of its ``days`` when given), generated in SQL (``UNNEST(RANGE(…))``)."""
+    t = ibis.range(0, (q.end - q.start).days + 1).unnest().name("_i").as_table()
     day = (ibis.literal(q.start, type="date") + t._i.as_interval("D")).cast("date")
+    if days:
+        t = t.select(_day=day)
+        t = t.filter(in_days(t._day, days))
+        day = t._day
     return t.select(calendar.period_start_expr(day, q.grain, fiscal_start=fiscal, start=q.start).name(KEY)).distinct()
 
 
@@ -449,6 +470,7 @@ class _Wide:
     """One statement's result: the union of the metrics asked of a range × grain × split × filters."""
 
     metrics: tuple[str, ...]
+    periods: frozenset[tuple[date, date]]  # the span's periods it covers (empty outside a span)
     frame: pd.DataFrame  # tidied, with the ``_rows_{fact}`` columns
     text: str
     scope: Scope
@@ -482,13 +504,21 @@ class Batch:
         self._done: dict[_Key, _Wide] = {}
         self.first_orders: gaps.FirstOrders = {}  # for the notes on buyer history (see gaps.history_notes)
         self._span: tuple[tuple[tuple[date, date], ...], str] | None = None
+        self._extra: tuple[tuple[date, date], ...] = ()  # periods a span's statement reads when asked
+        self._extra_planned: dict[_Key, set[tuple[date, date]]] = {}
 
-    def span(self, periods: Sequence[tuple[date, date]], grain: str) -> None:
+    def span(
+        self, periods: Sequence[tuple[date, date]], grain: str, *, extra: Sequence[tuple[date, date]] = ()
+    ) -> None:
         """Declare ``periods`` (first and last day) consecutive whole periods of ``grain``, as a weekly
         report's week and the week before: a query over one of them is then answered from one statement
         over all of them, split by ``grain`` (by ``q.grain`` when that is finer and fits the period). The
         rows of the period are what the query alone gives: each period is its own ``period_start``, and
-        buyer types look back from it. Periods that are not consecutive whole periods are left alone."""
+        buyer types look back from it. Periods that are not consecutive whole periods are left alone.
+
+        ``extra``: other whole periods of ``grain`` (the year-ago week), read by a split's statement
+        too when one of its queries over them was planned (or is the one running): its rows are the
+        days of the periods only, so a report's headline KPIs of all three weeks are one statement."""
         fiscal = self.wh.settings.fiscal_year_start_month
         ordered = tuple(sorted(periods))
         if (
@@ -497,17 +527,34 @@ class Batch:
             and all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(ordered))
         ):
             self._span = ordered, grain
+            self._extra = tuple(
+                sorted(
+                    (a, b)
+                    for a, b in set(extra)
+                    if _whole(a, b, grain, fiscal) and (b < ordered[0][0] or a > ordered[-1][1])
+                )
+            )
+            if any(b[0] <= a[1] for a, b in pairwise(self._extra)):
+                self._extra = ()  # overlapping extras: left alone
 
     def _fetched(self, q: MetricQuery) -> MetricQuery:
         """The query whose statement answers ``q``: ``q`` itself, or its span (see :meth:`span`)."""
-        if self._span is None or (q.start, q.end) not in self._span[0]:
+        if self._span is None or (q.start, q.end) not in (*self._span[0], *self._extra):
             return q
         periods, grain = self._span
         if q.grain != "total":
             if not _aligned(q.start, q.end, q.grain, self.wh.settings.fiscal_year_start_month):
                 return q
             grain = q.grain
-        return replace(q, start=periods[0][0], end=periods[-1][1], grain=grain)
+        every = (*periods, *self._extra)
+        return replace(q, start=min(a for a, _ in every), end=max(b for _, b in every), grain=grain)
+
+    def _periods(self, key: _Key, q: MetricQuery) -> frozenset[tuple[date, date]]:
+        """The span's periods the statement of ``key`` reads: the consecutive ones, the extra ones
+        planned, and ``q``'s."""
+        if self._span is None:
+            return frozenset()
+        return frozenset({*self._span[0], *self._extra_planned.get(key, ()), (q.start, q.end)})
 
     @staticmethod
     def _key(q: MetricQuery) -> _Key:
@@ -515,7 +562,10 @@ class Batch:
 
     def plan(self, q: MetricQuery) -> None:
         """Fetch ``q``'s metrics with the first query of its split."""
-        self._planned.setdefault(self._key(self._fetched(q)), {}).update(dict.fromkeys(q.metrics))
+        key = self._key(self._fetched(q))
+        self._planned.setdefault(key, {}).update(dict.fromkeys(q.metrics))
+        if (q.start, q.end) in self._extra and key != self._key(q):
+            self._extra_planned.setdefault(key, set()).add((q.start, q.end))
 
     def run(self, q: MetricQuery) -> pd.DataFrame:
         """What ``run(wh, q)`` returns, from the split's statement when it has ``q``'s metrics."""
@@ -525,20 +575,29 @@ class Batch:
         fetched = self._fetched(q)
         key = self._key(fetched)
         wide = self._done.get(key)
-        if wide is None or not set(q.metrics) <= set(wide.metrics):
+        spanned = key != self._key(q)
+        if (
+            wide is None
+            or not set(q.metrics) <= set(wide.metrics)
+            or (spanned and (q.start, q.end) not in wide.periods)
+        ):
             metrics = tuple(dict.fromkeys([*self._planned.get(key, {}), *q.metrics]))
-            wide = self._done[key] = self._fetch(replace(fetched, metrics=metrics), q)
+            periods = self._periods(key, q) if spanned else frozenset()
+            wide = self._done[key] = self._fetch(replace(fetched, metrics=metrics), q, periods)
         return self._view(wide, q)
 
-    def _fetch(self, wide_q: MetricQuery, q: MetricQuery) -> _Wide:
+    def _fetch(self, wide_q: MetricQuery, q: MetricQuery, periods: frozenset[tuple[date, date]]) -> _Wide:
         cat = self.cat
+        days = merge_days(periods)
+        if days:  # the span's periods it reads, with the days between them left out
+            wide_q = replace(wide_q, start=days[0][0], end=days[-1][1])
         scope = Scope.of(self.wh, wide_q, cat)
         gaps.refuse_when_nothing(q, cat, scope)  # as run() would, before anything runs
-        expr = _period_table(self.wh, wide_q, cat, scope, keep_rows=True)
+        expr = _period_table(self.wh, wide_q, cat, scope, keep_rows=True, days=days if len(days) > 1 else ())
         frame, text = _execute(self.wh, expr, wide_q, cat)
         self.statements += 1
         densified = len(store_dims(wide_q, cat)) == len(wide_q.by) and bool(scope.stores)
-        return _Wide(wide_q.metrics, frame, text, scope, densified)
+        return _Wide(wide_q.metrics, periods, frame, text, scope, densified)
 
     def _view(self, wide: _Wide, q: MetricQuery) -> pd.DataFrame:
         cat, scope = self.cat, wide.scope
