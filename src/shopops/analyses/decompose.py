@@ -73,8 +73,11 @@ def lmdi_float(v0_factors: Mapping[str, Number], v1_factors: Mapping[str, Number
     names = _checked(v0_factors, v1_factors)
     logs = {n: math.log(float(v1_factors[n])) - math.log(float(v0_factors[n])) for n in names}
     s = math.fsum(logs.values())
-    lo = v0_factors if s >= 0 else v1_factors
-    v_lo = math.prod(float(lo[n]) for n in names)
+    if s == 0:  # V1 = V0: the two products may still differ in the last bit; take one for both orders
+        v_lo = min(math.prod(float(f[n]) for n in names) for f in (v0_factors, v1_factors))
+    else:
+        lo = v0_factors if s > 0 else v1_factors
+        v_lo = math.prod(float(lo[n]) for n in names)
     a = abs(s)
     mean = v_lo if a == 0 else v_lo * (math.expm1(a) / a)
     return {n: mean * logs[n] for n in names}
