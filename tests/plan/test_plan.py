@@ -371,3 +371,22 @@ def test_calendar_from_shopops_toml(empty_shop: Project) -> None:
         assert natural.calendar.week_start == 6  # Sunday weeks from the file, natural from the argument
         assert natural.level("week")["start"].iloc[1] == date(2026, 1, 4)  # 2026-01-04 is a Sunday
         assert fiscal_calendar(project.settings).week_view == "month4"
+
+
+def test_planning_before_the_year_has_closed(shop: Shop) -> None:
+    """Data to 2026-04-30, planning FY2027: FY2026 is not over. Its unknown days are not zeros; the
+    shape comes from the 12 months to 2026-04-30 (the older months raised by the growth so far), so
+    every month has its share, close to the one a full year of history gives."""
+    plan = build_plan(shop.project, PlanParams(2027, target=Decimal("6000000.00")))
+    assert all(sp.source == "history 2025-05-01..2026-04-30" and sp.last_year is None for sp in plan.stores)
+    assert any("has data only to 2026-04-30" in n and "raised by" in n for n in plan.notes)
+    months = plan.level("month")
+    full = build_plan(shop.project, PlanParams(2026, target=Decimal("6000000.00"))).level("month")
+    gaps = [abs(a - b) for a, b in zip(months["share"], full["share"], strict=True)]
+    assert min(months["target"]) > Decimal(0) and max(gaps[2:]) < 0.015, gaps
+    # Spring Festival moves from 2026-02-17 to 2027-02-06, its 年货节 partly into January
+    assert abs(sum(months["share"][:2]) - sum(full["share"][:2])) < 0.015, gaps
+    assert months["last_year"].iloc[4] is None  # 2026-05 is not known yet: n/a, not a part of it
+    assert months["last_year"].iloc[3] is not None  # 2026-04 is
+    with pytest.raises(QueryError, match="no complete FY2026"):
+        build_plan(shop.project, PlanParams(2027, growth=0.1))

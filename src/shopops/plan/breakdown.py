@@ -112,9 +112,10 @@ class PlanParams:
 class StorePlan:
     store: str
     market: str
-    source: str  # "history FY2025" or "default profile"
-    last_year: Decimal | None
+    source: str  # "history FY2025", "history 2025-11-01..2026-10-31" or "default profile"
+    last_year: Decimal | None  # the previous fiscal year's actual, when the data covers all of it
     target: Decimal
+    recent: Decimal = Decimal("0.00")  # the 12 months the shape is read from: the stores' shares
 
 
 @dataclass
@@ -285,17 +286,24 @@ def day_shape(
     uplifts: Mapping[str, float] = {},
     campaigns: Sequence[Any] = (),
     extra: Path | None = None,
+    window: tuple[date, date] | None = None,
 ) -> list[DayShape]:
-    """The weight of every day of the fiscal year (see the module docstring)."""
+    """The weight of every day of the fiscal year (see the module docstring). ``history`` holds known
+    days only; ``window``: the 12 months it is read from (default: the previous fiscal year)."""
     year = cal.year(fiscal_year)
     special = _special_days(year.start, year.end, market, campaigns, extra)
     model: _History | None = None
     if history is not None:
         last = cal.year(fiscal_year - 1)
-        first, final = last.start - timedelta(days=60), last.end + timedelta(days=60)
+        start, end = window or (last.start, last.end)
+        first, final = start - timedelta(days=60), end + timedelta(days=60)
         last_special = _special_days(first, final, market, campaigns, extra)
-        last_festivals = festivals_between(first, final, market=market, campaigns=campaigns, extra=extra)  # type: ignore[arg-type]
-        model = _history_model(history, last.start, last.end, last_special, last_festivals)
+        known = [
+            f
+            for f in festivals_between(start, end, market=market, campaigns=campaigns, extra=extra)  # type: ignore[arg-type]
+            if f.day in history
+        ]
+        model = _history_model(history, start, end, last_special, known)
     configured = {c.key: float(c.uplift) for c in campaigns if getattr(c, "uplift", None) is not None}
     out = []
     for span in cal.days(fiscal_year):
@@ -327,16 +335,52 @@ def _window_uplift(node: float, phase: str) -> float:
 
 
 def _aligned(model: _History, f: Festival, d: date) -> date | None:
-    """Last year's day at the same offset from the same festival's node."""
+    """The history's day at the same offset from the same festival's node: last year's node, or the
+    one before when last year's is not in the data yet (a plan made before the year has closed)."""
     target = f.day - timedelta(days=364)
-    nodes = [n for n in model.nodes.get(f.key, []) if abs((n - target).days) <= 60]
+    nodes = [n for n in model.nodes.get(f.key, []) if -60 - 364 <= (n - target).days <= 60]
     if not nodes:
         return None
-    node = min(nodes, key=lambda n: abs((n - target).days))
+    node = max(nodes)  # the most recent occurrence in the window
     return node + (d - f.day)
 
 
 # ---------------------------------------------------------------- the plan
+
+
+def _history(wh: Any, metric: str, store: str, last: Span) -> tuple[dict[date, float], tuple[date, date], bool]:
+    """The store's known days (from its first sale to its newest order; later days are not zeros, they
+    are not known yet), the 12-month window the shape is read from (the previous fiscal year, or the 12
+    months to the newest day when that year has not closed) and whether the year is complete."""
+    from shopops.analyses.report import last_data_day
+
+    newest = last_data_day(wh, [store])
+    end = min(last.end, newest) if newest else last.end
+    start = min(last.start, end - timedelta(days=364))
+    values = _history_values(wh, metric, store, start - timedelta(days=364 + 60), end)  # a year more: growth
+    sold = [d for d, v in values.items() if v > 0]
+    first = min(sold) if sold else end + timedelta(days=1)
+    known = {d: v for d, v in values.items() if first <= d <= end}
+    complete = bool(sold) and first <= last.start + timedelta(days=7) and end >= last.end  # a week's grace to open
+    window = (last.start, last.end) if end >= last.end else (end - timedelta(days=364), end)
+    return known, window, complete
+
+
+def _catch_up(
+    known: Mapping[date, float], window: tuple[date, date], last: Span
+) -> tuple[dict[date, float], float | None]:
+    """A 12-month window reaching back before the last fiscal year: its days before the year are a year
+    older, so raise them by the growth of the year so far over the same days a year earlier (both fully
+    known), so that e.g. last November does not shrink next November's share by a year of growth."""
+    days = [last.start + timedelta(days=i) for i in range((window[1] - last.start).days + 1)]
+    before = [d - timedelta(days=364) for d in days]
+    if not days or not all(d in known for d in days + before):
+        return dict(known), None
+    now, then = sum(known[d] for d in days), sum(known[d] for d in before)
+    if then <= 0 or now <= 0:
+        return dict(known), None
+    growth = now / then - 1
+    return {d: v * (1 + growth) if d < last.start else v for d, v in known.items()}, growth
 
 
 def _history_values(wh: Any, metric: str, store: str, start: date, end: date) -> dict[date, float]:
@@ -382,46 +426,62 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         cfg = settings.store(store)
         market = settings.calendar.market or market_of(cfg.platform)
         campaigns = tuple(c for c in campaigns_all if not getattr(c, "stores", ()) or store in c.stores)
-        hist = _history_values(wh, params.metric, store, last.start - timedelta(days=40), last.end)
-        histories[store] = hist
-        in_year = {d: v for d, v in hist.items() if last.start <= d <= last.end}
-        enough = sum(1 for v in in_year.values() if v > 0) >= MIN_HISTORY_DAYS
-        use = params.from_history and enough
-        if params.from_history and not enough:
+        known, window, complete = _history(wh, params.metric, store, last)
+        histories[store] = known
+        days_with = sum(1 for d, v in known.items() if v > 0 and window[0] <= d <= window[1])
+        use = params.from_history and days_with >= MIN_HISTORY_DAYS
+        if params.from_history and not use:
             notes.append(
-                f"{store}: only {sum(1 for v in in_year.values() if v > 0)} days with {params.metric} in "
-                f"{last.label} ({last.start}..{last.end}); the plan uses the default profile "
-                f"(at least {MIN_HISTORY_DAYS} days are needed to shape it from history)"
+                f"{store}: only {days_with} days with {params.metric} in {window[0]}..{window[1]}; the plan "
+                f"uses the default profile (at least {MIN_HISTORY_DAYS} days are needed to shape it from history)"
+            )
+        shaped_by = known
+        if use and not complete:
+            shaped_by, growth = _catch_up(known, window, last)
+            notes.append(
+                f"{store}: {last.label} has data only to {window[1]}; the plan is shaped by the 12 months "
+                f"{window[0]}..{window[1]}, each festival by its latest occurrence there"
+                + (
+                    f", the days before {last.start} raised by {growth:+.2%} (the growth of {last.start}.."
+                    f"{window[1]} over the same days a year earlier) to stand for {last.label}"
+                    if growth is not None
+                    else f" (no year before {last.start} to measure growth with: months before it are taken as they were)"
+                )
             )
         shapes[store] = day_shape(
             cal,
             fy,
             market,
-            history=hist if use else None,
+            history=shaped_by if use else None,
             uplifts=params.uplifts,
             campaigns=campaigns,
             extra=settings.holidays_path,
+            window=window,
         )
-        last_total = _sum_money(in_year.values(), unit) if in_year else None
-        source = f"history {last.label}" if use else "default profile"
-        store_plans.append(StorePlan(store, market, source, last_total, Decimal("0.00")))
+        last_total = _sum_money([v for d, v in known.items() if last.start <= d <= last.end], unit)
+        share = _sum_money([v for d, v in known.items() if window[0] <= d <= window[1]], unit)
+        source = (
+            (f"history {last.label}" if complete else f"history {window[0]}..{window[1]}") if use else "default profile"
+        )
+        store_plans.append(StorePlan(store, market, source, last_total if complete else None, Decimal("0.00"), share))
     total = params.target
     if total is None:
-        if any(sp.last_year is None for sp in store_plans):
-            missing = [sp.store for sp in store_plans if sp.last_year is None]
+        if any(sp.last_year is None or sp.last_year <= 0 for sp in store_plans):
+            missing = [sp.store for sp in store_plans if sp.last_year is None or sp.last_year <= 0]
             raise QueryError(
-                f"--growth needs last year's actual, and {', '.join(missing)} has none in {last.label}",
-                hint="give the target itself with --target AMOUNT",
+                f"--growth grows last year's actual, and {', '.join(missing)} has no complete {last.label} "
+                f"({last.start}..{last.end}) in the data",
+                hint="give the target itself with --target AMOUNT (e.g. from `shopops forecast`), or plan once the year has closed",
             )
         base = sum((sp.last_year or Decimal(0) for sp in store_plans), Decimal("0.00"))
         total = (base * (Decimal(1) + Decimal(str(params.growth)))).quantize(CENT, ROUND_HALF_UP)
         if total <= 0:
             raise QueryError(f"last year's actual {base} × growth gives no positive target")
-    store_weights = [float(sp.last_year or 0) for sp in store_plans]
+    store_weights = [float(sp.recent) for sp in store_plans]
     if not all(w > 0 for w in store_weights):
         store_weights = [1.0] * len(store_plans)
         if len(store_plans) > 1:
-            notes.append("not every store has last year's actual: the stores share the target equally")
+            notes.append("not every store has sales in the last 12 months of data: the stores share the target equally")
     for sp, part in zip(store_plans, allocate(total, store_weights), strict=True):
         sp.target = part
     day_rows, span_rows, fest_rows = [], [], []
@@ -442,7 +502,10 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
                     "uplift_source": s.uplift_source,
                     "weight": s.weight,
                     "target": days[s.day],
-                    "last_year": _money_or_none(histories[sp.store].get(s.day - timedelta(days=364)), unit),
+                    # the day a year ago: the same festival day where the day is a festival's, else 364 days back
+                    "last_year": _money_or_none(
+                        histories[sp.store].get(s.aligned or s.day - timedelta(days=364)), unit
+                    ),
                 }
             )
         for span, value in spans:
@@ -529,10 +592,9 @@ def _span_row(
         first, last = add_months(span.start, -12), add_months(span.end + timedelta(days=1), -12) - timedelta(days=1)
     else:
         first, last = span.start - timedelta(days=shift), span.end - timedelta(days=shift)
-    covered = [
-        hist[first + timedelta(days=i)] for i in range((last - first).days + 1) if first + timedelta(days=i) in hist
-    ]
-    last_year = _sum_money(covered, unit) if covered else None
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    # a year ago, when the data knows every day of it (else n/a, not a part of it)
+    last_year = _sum_money([hist[d] for d in days], unit) if all(d in hist for d in days) else None
     return {
         "store": store,
         "level": span.level,
