@@ -245,10 +245,33 @@ def test_saved_as_targets_and_replanned(shop: Shop, tmp_path: Path) -> None:
     assert got == sum(days["target"], Decimal(0))  # any day range: the sum of its days
     again = build_plan(project, PlanParams(2026, target=Decimal("1200000.00"), stores=("tmall_flagship",)))
     (second,) = save_plan(project, again, tmp_path)
-    assert second.updated == rows and second.balanced
+    assert (second.superseded, second.loaded) == (rows, rows) and second.balanced
+    assert "replacing" in second.line()
     assert target(
         project.warehouse, "paid_amount", date(2026, 1, 1), date(2026, 12, 31), ["tmall_flagship"]
     ) == Decimal("1200000.00")
+    # re-planned on a retail 4-5-4 calendar (year 2026-01-04 .. 2027-01-02, Sunday weeks): no row of the
+    # earlier plan is left inside the new year, the year's and a week's targets are the new plan's
+    retail = build_plan(
+        project, PlanParams(2026, target=Decimal("900000.00"), stores=("tmall_flagship",), pattern="454", week_start=6)
+    )
+    (third,) = save_plan(project, retail, tmp_path)
+    year = retail.year
+    assert (year.start, year.end) == (date(2026, 1, 4), date(2027, 1, 2))
+    stored = project.warehouse.table("targets").execute()
+    stored = stored[(stored["store"] == "tmall_flagship") & (stored["metric"] == "paid_amount")]
+    first = [pd.Timestamp(v).date() for v in stored["period_start"]]
+    last = [pd.Timestamp(v).date() for v in stored["period_end"]]
+    overlapping = [a <= year.end and b >= year.start for a, b in zip(first, last, strict=True)]
+    assert sum(overlapping) == 1 + 2 + 4 + 12 + 52 + 364 == third.loaded + third.updated + third.unchanged
+    # what is left of the earlier plan lies outside the retail year (its days 2026-01-01 .. 01-03)
+    assert all(b < year.start or a > year.end for a, b, o in zip(first, last, overlapping, strict=True) if not o)
+    assert len(stored) - sum(overlapping) == 3
+    assert third.superseded == rows - (len(stored) - sum(overlapping)) and third.balanced
+    years = stored[(stored["grain"] == "year") & pd.Series(overlapping, index=stored.index)]
+    assert sum((Decimal(str(v)) for v in years["value"]), Decimal(0)) == Decimal("900000.00")
+    wk = retail.level("week", "tmall_flagship").iloc[20]
+    assert target(project.warehouse, "paid_amount", wk.start, wk.end, ["tmall_flagship"]) == wk.target
 
 
 def test_what_it_takes(shop: Shop) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from shopops.backends.duckdb import (
     connect_duckdb,
+    delete_within,
     drop_temp,
     export_parquet,
     replace_rows,
@@ -20,4 +21,4 @@ from shopops.backends.duckdb import (
     transaction,
 )
 
-__all__ = ["connect_duckdb", "drop_temp", "export_parquet", "replace_rows", "stage_arrow", "transaction"]
+__all__ = ["connect_duckdb", "delete_within", "drop_temp", "export_parquet", "replace_rows", "stage_arrow", "transaction"]

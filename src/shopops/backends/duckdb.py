@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,37 @@ def replace_rows(con: ibis.BaseBackend, target: str, rows: ir.Table, keys: Seque
     finally:
         raw.execute(f"DROP TABLE IF EXISTS temp.{_ident(tmp)}")
     return int(count)
+
+
+def delete_within(
+    con: ibis.BaseBackend,
+    table: str,
+    equal: Mapping[str, Any],
+    start_column: str,
+    end_column: str,
+    start: Any,
+    end: Any,
+    margin: Any = None,
+) -> int:
+    """Delete the rows of ``table`` whose ``equal`` columns have those values and whose span
+    ``start_column``..``end_column`` overlaps ``start``..``end`` without reaching further than
+    ``margin`` (a timedelta; None: not at all) beyond it; the number deleted. (Values are bound
+    parameters; names are our own columns.)"""
+    raw = _raw(con)
+    lo, hi = (start, end) if margin is None else (start - margin, end + margin)
+    where = " AND ".join(
+        [
+            *(f"{_ident(c)} = ?" for c in equal),
+            f"{_ident(start_column)} >= ?",
+            f"{_ident(end_column)} <= ?",
+            f"{_ident(start_column)} <= ?",
+            f"{_ident(end_column)} >= ?",
+        ]
+    )
+    params = [*equal.values(), lo, hi, end, start]
+    row = raw.execute(f"SELECT count(*) FROM {_ident(table)} WHERE {where}", params).fetchone()
+    raw.execute(f"DELETE FROM {_ident(table)} WHERE {where}", params)
+    return int(row[0]) if row else 0
 
 
 def persistent_tables(con: ibis.BaseBackend) -> list[str]:

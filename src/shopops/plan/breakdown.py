@@ -682,19 +682,34 @@ def _festival_rows(
 def save_plan(project: Any, plan: PlanResult, folder: Path | None = None) -> list[Any]:
     """Write each store's plan as a targets CSV (kept under ``plans/``) and import it: every level
     becomes target rows (grain = level), so reports and tracking find the week's, month's or any
-    day range's target. Re-planning the same year updates the rows in place."""
+    day range's target. The import first removes the store's earlier targets of the metric for the
+    same year (an earlier plan, on any calendar: rows overlapping the year and reaching at most a week
+    beyond it), in the same transaction, so no row of a replaced plan is left to be read."""
+    from shopops.warehouse.load import Supersede, import_file
+
     out = folder or (project.settings.root / "plans")
     out.mkdir(parents=True, exist_ok=True)
+    year = plan.year
     summaries = []
     for sp in plan.stores:
         spans = plan.spans[plan.spans["store"] == sp.store]
-        path = out / f"{plan.year.label}_{plan.metric}_{sp.store}.csv"
+        path = out / f"{year.label}_{plan.metric}_{sp.store}.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["metric", "grain", "period_start", "period_end", "value"])
             for r in each(spans):
                 w.writerow([plan.metric, r.level, r.start.isoformat(), r.end.isoformat(), f"{r.target:.2f}"])
-        summaries += project.import_files([path], store=sp.store, source="generic", kind="targets")
+        summaries.append(
+            import_file(
+                project.duckdb_warehouse,
+                path,
+                store=sp.store,
+                source="generic",
+                kind="targets",
+                console=project.console,
+                supersede=Supersede(plan.metric, year.start, year.end, margin_days=7),
+            )
+        )
     return summaries
 
 

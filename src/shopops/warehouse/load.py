@@ -20,7 +20,7 @@ import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import ibis
@@ -28,7 +28,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from shopops.backends import drop_temp, replace_rows, stage_arrow, transaction
+from shopops.backends import delete_within, drop_temp, replace_rows, stage_arrow, transaction
 from shopops.console import Console, NullConsole, Progress
 from shopops.errors import FormatError
 from shopops.ingest.formats import Context, Field, Source, match_headers
@@ -50,6 +50,18 @@ class TableCounts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class Supersede:
+    """Stored target rows a targets file replaces (a saved plan): the store's targets of ``metric``
+    overlapping ``start``..``end`` and reaching at most ``margin_days`` beyond it (a plan of the same
+    year on another calendar), deleted in the import's own transaction."""
+
+    metric: str
+    start: date
+    end: date
+    margin_days: int = 0
+
+
 @dataclass
 class ImportSummary:
     import_id: int
@@ -66,6 +78,7 @@ class ImportSummary:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     fields: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    superseded: int = 0  # stored rows the file replaced (Supersede), not part of the file's counts
 
     @property
     def balanced(self) -> bool:
@@ -75,6 +88,7 @@ class ImportSummary:
         return (
             f"{self.file}: rows read {self.rows_read:,} = loaded {self.loaded:,} + updated {self.updated:,}"
             f" + unchanged {self.unchanged:,} + quarantined {self.quarantined:,}"
+            + (f" (replacing {self.superseded:,} earlier target rows)" if self.superseded else "")
         )
 
 
@@ -122,8 +136,12 @@ def import_file(
     kind: str | None = None,
     mapping: Path | str | None = None,
     console: Console | None = None,
+    supersede: Supersede | None = None,
 ) -> ImportSummary:
-    """Import ``path`` for ``store``. Raises :class:`InputError`/`FormatError` before touching the warehouse."""
+    """Import ``path`` for ``store``. Raises :class:`InputError`/`FormatError` before touching the warehouse.
+
+    ``supersede`` (targets only): first delete the store's stored targets it names, in the same
+    transaction, so a re-saved plan leaves no row of the plan it replaces."""
     out: Console = console or NullConsole()
     path = Path(path)
     started = time.perf_counter()
@@ -144,7 +162,20 @@ def import_file(
     sha = file_sha256(path)
     con = wh.con
     summary = ImportSummary(0, str(path), src.name, src.kind, store, raw.encoding)
+    if supersede is not None and src.kind != "targets":
+        raise ValueError(f"supersede is for targets files, not {src.kind}")
     with out.task(f"importing {path.name}", None) as progress, transaction(con):
+        if supersede is not None:
+            summary.superseded = delete_within(
+                con,
+                "targets",
+                {"store": store_cfg.name, "metric": supersede.metric},
+                "period_start",
+                "period_end",
+                supersede.start,
+                supersede.end,
+                timedelta(days=supersede.margin_days),
+            )
         imports = con.table("imports")
         summary.import_id = int(imports.import_id.max().fill_null(0).execute()) + 1
         batches = _counted(raw, progress)
@@ -472,4 +503,4 @@ def _write_manifest(wh: Warehouse, s: ImportSummary, sha: str, started: float) -
     wh.con.insert("imports", ibis.memtable([row], schema=TABLES["imports"].schema()))
 
 
-__all__ = ["ImportSummary", "TableCounts", "import_file", "resolve_source"]
+__all__ = ["ImportSummary", "Supersede", "TableCounts", "import_file", "resolve_source"]
