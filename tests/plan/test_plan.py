@@ -135,7 +135,14 @@ def test_given_uplift_and_errors(empty_shop: Project) -> None:
     assert (day["uplift"], day["uplift_source"]) == (10.0, "given")
     with pytest.raises(QueryError, match="--target AMOUNT, or --growth"):
         PlanParams(2026)
-    with pytest.raises(QueryError, match="positive"):
+    with pytest.raises(QueryError, match="not both"):
+        PlanParams(2026, target=Decimal("100"), growth=0.1)
+    with pytest.raises(QueryError, match=r"at least 0\.01"):
+        PlanParams(2026, target=Decimal("0.001"))
+    with pytest.raises(QueryError, match="--uplift dbl11: no such festival") as err:
+        build_plan(empty_shop, PlanParams(2026, target=Decimal("1"), stores=("tmall",), uplifts={"dbl11": 3.0}))
+    assert "double11" in str(err.value.hint)
+    with pytest.raises(QueryError, match=r"at least 0\.01"):
         PlanParams(2026, target=Decimal("-1"))
     with pytest.raises(QueryError, match="adds up over days"):
         build_plan(empty_shop, PlanParams(2026, target=Decimal("1"), metric="cvr", stores=("tmall",)))

@@ -175,16 +175,16 @@ def calendar_cmd(
         bool, typer.Option("--periods", help="Show the fiscal halves, quarters, months and weeks instead.")
     ] = False,
     pattern: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
     ] = None,
     weeks: Annotated[
         str | None,
         typer.Option(
-            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default [calendar] weeks."
+            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."
         ),
     ] = None,
     week_start: Annotated[
-        str | None, typer.Option("--week-start", help="mon or sun (default [calendar] week_start).")
+        str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[

@@ -3,6 +3,7 @@ takes in visitors, buyers, channels and products, written as a report and saved 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -89,17 +90,13 @@ def plan_cmd(
         typer.Option("--uplift", help="A festival's main-day multiplier, KEY=X (repeatable), e.g. 618=4."),
     ] = None,
     calendar: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
     ] = None,
     weeks: Annotated[
         str | None,
-        typer.Option(
-            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default [calendar] weeks."
-        ),
+        typer.Option("--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."),
     ] = None,
-    week_start: Annotated[
-        str | None, typer.Option("--week-start", help="mon or sun (default [calendar] week_start).")
-    ] = None,
+    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")] = None,
     cvr: Annotated[
         float | None, typer.Option("--cvr", help="Planned conversion (0.035 = 3.5%) for every period.")
     ] = None,
@@ -139,18 +136,37 @@ def plan_cmd(
     )
     project = STATE.open_project()
     console = STATE.console()
-    with project, console.task(f"planning {params.metric} for FY{fiscal_year}"):
-        run = run_plan(
-            project, params, cvr=cvr, aov=aov, top=top, save=save, lang=lang, out_dir=out, formats=tuple(formats)
-        )
+    with project:
+        scopes = [params.stores]
+        if not params.stores and params.target is None:  # --growth: each currency grows its own actual
+            from shopops.analyses.report import report_scopes
+
+            scopes = report_scopes(project.warehouse)
+        for scope in scopes:
+            with console.task(f"planning {params.metric} for FY{fiscal_year}: {', '.join(scope) or 'all stores'}"):
+                run = run_plan(
+                    project,
+                    dataclasses.replace(params, stores=scope),
+                    cvr=cvr,
+                    aov=aov,
+                    top=top,
+                    save=save,
+                    lang=lang,
+                    out_dir=out,
+                    formats=tuple(formats),
+                )
+            _print_run(console.out, run)
+
+
+def _print_run(out: Any, run: Any) -> None:
     report = run.report
-    console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
+    out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
     for line in report.summary:
-        console.out.print(f"  • {line}", highlight=False)
-    print_table(console.out, report.section("month").table("month"), report.lang)
+        out.print(f"  • {line}", highlight=False)
+    print_table(out, report.section("month").table("month"), report.lang)
     for note in report.notes:
-        console.out.print(f"  note: {note}", highlight=False)
+        out.print(f"  note: {note}", highlight=False)
     for summary in run.imports:
-        console.out.print(f"  saved as targets: {summary.line()}", highlight=False)
+        out.print(f"  saved as targets: {summary.line()}", highlight=False)
     for f, path in run.paths.items():
-        console.out.print(f"  {f}: {path}", highlight=False)
+        out.print(f"  {f}: {path}", highlight=False)

@@ -93,14 +93,12 @@ def track_cmd(
     metric: Annotated[str, typer.Option("--metric", help="A summable metric with targets.")] = "paid_amount",
     threshold: Annotated[float, typer.Option("--threshold", help="Alert below this achievement.")] = 0.95,
     calendar: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: [calendar] pattern).")
+        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
     ] = None,
     weeks: Annotated[
-        str | None, typer.Option("--weeks", help="natural or month4 (12 × 4 weeks); default [calendar] weeks.")
+        str | None, typer.Option("--weeks", help="natural or month4 (12 × 4 weeks); default: shopops.toml.")
     ] = None,
-    week_start: Annotated[
-        str | None, typer.Option("--week-start", help="mon or sun; default [calendar] week_start.")
-    ] = None,
+    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun; default: shopops.toml.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
@@ -127,20 +125,30 @@ def track_cmd(
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:
-        params = TrackParams(
-            metric=metric,
-            stores=tuple(store or ()),
-            as_of=day,
-            week=week,
-            month=month,
-            fiscal_year=fiscal_year,
-            threshold=threshold,
-            pattern=calendar,  # type: ignore[arg-type]
-            week_start=None if week_start is None else (0 if week_start == "mon" else 6),
-            weeks=weeks,  # type: ignore[arg-type]
-        )
-        result = track(project, params)
-        _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)
+        for scope in _scopes(project, store):
+            params = TrackParams(
+                metric=metric,
+                stores=scope,
+                as_of=day,
+                week=week,
+                month=month,
+                fiscal_year=fiscal_year,
+                threshold=threshold,
+                pattern=calendar,  # type: ignore[arg-type]
+                week_start=None if week_start is None else (0 if week_start == "mon" else 6),
+                weeks=weeks,  # type: ignore[arg-type]
+            )
+            result = track(project, params)
+            _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)
+
+
+def _scopes(project: Any, store: list[str] | None) -> list[tuple[str, ...]]:
+    """The stores asked for, or without --store every store, one run per currency (as `shopops report`)."""
+    if store:
+        return [tuple(store)]
+    from shopops.analyses.report import report_scopes
+
+    return report_scopes(project.warehouse)
 
 
 def scorecard_cmd(
@@ -170,5 +178,6 @@ def scorecard_cmd(
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:
-        result = scorecard(project, ScorecardParams(week=week, month=month, stores=tuple(store or ()), config=config))
-        _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)
+        for scope in _scopes(project, store):
+            result = scorecard(project, ScorecardParams(week=week, month=month, stores=scope, config=config))
+            _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)

@@ -46,7 +46,7 @@ import pandas as pd
 from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
-from shopops.plan.festivals import Festival, festivals_between, market_of, official_days
+from shopops.plan.festivals import Festival, festivals_between, holiday_years, market_of, official_days
 from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 
 CENT = Decimal("0.01")
@@ -94,10 +94,15 @@ class PlanParams:
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
         if self.target is not None:
-            value = Decimal(str(self.target))
+            value = Decimal(str(self.target)).quantize(CENT, ROUND_HALF_UP)
             if value <= 0:
-                raise QueryError(f"the target must be positive, not {value}")
-            object.__setattr__(self, "target", value.quantize(CENT, ROUND_HALF_UP))
+                raise QueryError(f"the target must be at least 0.01, not {self.target}")
+            object.__setattr__(self, "target", value)
+            if self.growth is not None:
+                raise QueryError(
+                    "give --target or --growth, not both",
+                    hint="--growth PCT sets the target to last year's actual + PCT %; --target sets it directly",
+                )
         if self.target is None and self.growth is None:
             raise QueryError(
                 "a plan needs --target AMOUNT, or --growth PCT to grow last year's actual",
@@ -482,6 +487,15 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         store_weights = [1.0] * len(store_plans)
         if len(store_plans) > 1:
             notes.append("not every store has sales in the last 12 months of data: the stores share the target equally")
+    _check_uplift_keys(params.uplifts, shapes, settings, cal.year(fy))
+    plan_year = cal.year(fy)
+    have = holiday_years(extra=settings.holidays_path)
+    missing = [str(y) for y in range(plan_year.start.year, plan_year.end.year + 1) if y not in have]
+    if missing and any(sp.market == "cn" for sp in store_plans):
+        notes.append(
+            f"no official holiday arrangement for {', '.join(missing)} yet: its days off and make-up "
+            "workdays are not in the plan (add the year's notice with [calendar] holidays_file, docs/calendar.md)"
+        )
     for sp, part in zip(store_plans, allocate(total, store_weights), strict=True):
         sp.target = part
     day_rows, span_rows, fest_rows = [], [], []
@@ -526,6 +540,21 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
     return PlanResult(
         params, cal, params.metric, currency, total, store_plans, days_frame, span_frame, pd.DataFrame(fest_rows), notes
     )
+
+
+def _check_uplift_keys(
+    uplifts: Mapping[str, float], shapes: Mapping[str, Sequence[DayShape]], settings: Any, year: Span
+) -> None:
+    """A given uplift must name a festival of the plan's year (a typo would silently change nothing)."""
+    if not uplifts:
+        return
+    present = {s.festival for shape in shapes.values() for s in shape if s.festival}
+    unknown = sorted(set(uplifts) - present)
+    if unknown:
+        raise QueryError(
+            f"--uplift {', '.join(unknown)}: no such festival in {year.label} ({year.start}..{year.end}) for these stores",
+            hint=f"festival keys of the year: {', '.join(sorted(present))} (`shopops calendar --fiscal-year` lists them)",
+        )
 
 
 def _sum_money(values: Any, unit: str) -> Decimal:

@@ -96,6 +96,7 @@ L: dict[str, dict[str, str]] = {
         "s_peak": "最大的月份是 {m}：{v}，占全年 {p}。",
         "s_festival": "节点中占比最高的是 {name}（{node}）：窗口目标 {v}，占全年 {p}，正日系数 {u}。",
         "s_needs": "按去年的转化率与客单价，全年约需 {visitors} 访客、{buyers} 支付买家。",
+        "s_needs_given": "按给定的转化率与客单价，全年约需 {visitors} 访客、{buyers} 支付买家。",
     },
     "en": {
         "title": "{fy} target plan ({metric})",
@@ -161,6 +162,7 @@ L: dict[str, dict[str, str]] = {
         "s_peak": "The biggest month is {m}: {v}, {p} of the year.",
         "s_festival": "The biggest festival is {name} ({node}): window target {v}, {p} of the year, main-day uplift {u}.",
         "s_needs": "At last year's conversion and spend per buyer, the year takes about {visitors} visitors and {buyers} buyers.",
+        "s_needs_given": "At the given conversion and spend per buyer, the year takes about {visitors} visitors and {buyers} buyers.",
     },
 }
 
@@ -280,10 +282,9 @@ def _summary(plan: PlanResult, needs: Needs | None, t: dict[str, str], lang: str
     if needs is not None and not needs.periods.empty:
         months = needs.periods[needs.periods["level"] == "month"]
         if months["visitors"].notna().all() and len(months):
+            key = "s_needs_given" if (months["basis"] == "given").all() else "s_needs"
             out.append(
-                t["s_needs"].format(
-                    visitors=f"{int(months['visitors'].sum()):,}", buyers=f"{int(months['buyers'].sum()):,}"
-                )
+                t[key].format(visitors=f"{int(months['visitors'].sum()):,}", buyers=f"{int(months['buyers'].sum()):,}")
             )
     return out
 
