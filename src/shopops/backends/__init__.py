@@ -21,4 +21,12 @@ from shopops.backends.duckdb import (
     transaction,
 )
 
-__all__ = ["connect_duckdb", "delete_within", "drop_temp", "export_parquet", "replace_rows", "stage_arrow", "transaction"]
+__all__ = [
+    "connect_duckdb",
+    "delete_within",
+    "drop_temp",
+    "export_parquet",
+    "replace_rows",
+    "stage_arrow",
+    "transaction",
+]

@@ -179,13 +179,9 @@ def calendar_cmd(
     ] = None,
     weeks: Annotated[
         str | None,
-        typer.Option(
-            "--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."
-        ),
+        typer.Option("--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."),
     ] = None,
-    week_start: Annotated[
-        str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")
-    ] = None,
+    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (xlsx default: calendar-YEAR.xlsx).")
