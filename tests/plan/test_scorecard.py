@@ -231,3 +231,15 @@ def test_cli_table_and_json(shop: Project, tmp_path: Path) -> None:
     proc = run_cli("scorecard", "--config", str(bad), "-s", "s1", cwd=root)
     assert proc.returncode == 2 and "bad.toml: roles[0] (a).kpis[0]: unknown metric 'nope'" in proc.stderr
     assert run_cli("scorecard", "--show-default", cwd=root).stdout == DEFAULT_CONFIG
+
+
+def test_periods_beyond_the_data(shop: Project) -> None:
+    """Data ends 2026-03-12: W12 has nothing to score (refused, a complete week suggested); W11 runs to
+    03-15, so its actuals cover 4 of 7 days, which a note says."""
+    from shopops.errors import QueryError
+
+    with pytest.raises(QueryError, match="after the newest data day 2026-03-12") as err:
+        scorecard(shop, ScorecardParams(week="2026-W12", stores=("s1",)))
+    assert "2026-W10" in str(err.value.hint)
+    r = scorecard(shop, ScorecardParams(week="2026-W11", stores=("s1",)))
+    assert any("actuals cover 4 of its 7 days" in n for n in r.notes)

@@ -347,6 +347,13 @@ def scorecard_periods(wh: Any, stores: Sequence[str], week: str | None, month: s
     else:
         kind, day = "weekly", default_day("weekly", newest_day(wh, stores))
     current, previous, _ = periods(kind, day)
+    newest = newest_day(wh, stores)
+    if current.start > newest:  # a week or month with no data yet would score as a miss
+        complete = periods(kind, default_day(kind, newest))[0]
+        raise QueryError(
+            f"{current.label} starts {current.start}, after the newest data day {newest}: nothing to score yet",
+            hint=f"score a week or month with data, e.g. {complete.label}",
+        )
     return current, previous
 
 
@@ -372,7 +379,7 @@ def _month_day(text: str) -> date:
 
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     """Score every role's KPIs over the period; see the module docstring."""
-    from shopops.analyses.report import _warehouse, one_currency
+    from shopops.analyses.report import _warehouse, newest_day, one_currency
 
     wh = _warehouse(project_or_wh)
     root = wh.settings.root
@@ -380,7 +387,14 @@ def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     stores = one_currency(wh, params.stores)
     with wh.reads():
         current, previous = scorecard_periods(wh, stores, params.week, params.month)
-        return score(wh, config, stores, current, previous)
+        result = score(wh, config, stores, current, previous)
+    newest = newest_day(wh, stores)
+    if current.end > newest:  # a period still running: its actuals are to date, its targets whole
+        result.notes.append(
+            f"{current.label} runs to {current.end} but the data ends {newest}: actuals cover "
+            f"{(newest - current.start).days + 1} of its {current.days} days, targets the whole period"
+        )
+    return result
 
 
 def score(
