@@ -420,3 +420,18 @@ def test_planning_before_the_year_has_closed(shop: Shop) -> None:
     assert months["last_year"].iloc[3] is not None  # 2026-04 is
     with pytest.raises(QueryError, match="no complete FY2026"):
         build_plan(shop.project, PlanParams(2027, growth=0.1))
+
+
+def test_docs_python_example_runs(shop: Shop) -> None:
+    """docs/plan.md's Python example, run on the test shop (its stores are the demo's CNY stores)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "plan.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert 'Project.open("demo")' in code
+    code = code.replace('Project.open("demo")', f"Project.open({str(shop.project.settings.root)!r})")
+    code = code.replace('formats=("xlsx",))', f'formats=("xlsx",), out_dir={str(shop.root / "doc")!r})')
+    scope: dict[str, object] = {}
+    exec(compile(code, "docs/plan.md", "exec"), scope)
+    run = scope["run"]
+    assert run.plan.total == Decimal("24000000.00") and (shop.root / "doc").is_dir()  # type: ignore[attr-defined]
