@@ -23,7 +23,7 @@ from shopops.errors import QueryError
 from shopops.metrics import query
 from shopops.metrics.targets import target
 from shopops.plan import PlanParams, allocate, build_plan, requirements, run_plan, save_plan
-from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, split_target
+from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, each, split_target
 from shopops.plan.periods import LEVELS, PATTERNS, FiscalCalendar
 from shopops.project import Project
 from shopops.sample import SampleSpec, generate
@@ -302,8 +302,15 @@ def test_what_it_takes(shop: Shop) -> None:
     assert m["visitors"] == math.ceil(math.ceil(float(m["target"]) / aov) / cvr)
     ch = needs.channels[needs.channels["label"] == m["label"]]
     assert ch["visitors"].sum() == m["visitors"] and ch["share"].sum() == pytest.approx(1.0)
+    for w in each(needs.periods[needs.periods["level"] == "week"].head(8)):  # weeks split too
+        wk = needs.channels[(needs.channels["level"] == "week") & (needs.channels["label"] == w.label)]
+        assert wk["visitors"].sum() == w.visitors
     roles = needs.roles
     assert sum(roles["target"], Decimal(0)) == Decimal("2000000.00")
+    by_month = needs.roles_by_month
+    assert sum(by_month["target"], Decimal(0)) == Decimal("2000000.00")
+    march = plan.level("month", "tmall_flagship").iloc[2]
+    assert sum(by_month[by_month["label"] == march["label"]]["target"], Decimal(0)) == march["target"]
     assert set(needs.products["role"]) <= set(roles["role"])
 
 

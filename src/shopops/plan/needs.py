@@ -37,15 +37,17 @@ ROLES = ("traffic", "profit", "image", "custom", "")
 @dataclass
 class Needs:
     """``periods``: per store, month and week — target, the conversion and 客单价 used and where they
-    came from, buyers and visitors needed; ``channels``: per store, month and channel — share and
-    visitors; ``roles``: per store and role — share of last year's sales and the year's amount;
-    ``products``: per store, role and top product — share, amount and units."""
+    came from, buyers and visitors needed; ``channels``: per store, month or week and channel — share
+    and visitors; ``roles``: per store and role — share of last year's sales and the year's amount;
+    ``roles_by_month``: each month's target per role; ``products``: per store, role and top product —
+    share, amount and units."""
 
     periods: pd.DataFrame
     channels: pd.DataFrame
     roles: pd.DataFrame
     products: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    roles_by_month: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _num(v: Any) -> float | None:
@@ -168,10 +170,26 @@ def requirements(
     periods = pd.DataFrame(rows)
     channels = _channels(wh, plan, periods, notes)
     roles, prods = _products(project, plan, last.start, last.end, top, notes)
-    return Needs(periods, channels, roles, prods, notes)
+    return Needs(periods, channels, roles, prods, notes, _roles_by_month(plan, roles))
+
+
+def _roles_by_month(plan: PlanResult, roles: pd.DataFrame) -> pd.DataFrame:
+    """Each month's target split over the product roles by their share of last year's sales."""
+    rows = []
+    for sp in plan.stores:
+        own = roles[roles["store"] == sp.store]
+        if own.empty:
+            continue
+        for m in each(plan.level("month", sp.store)):
+            for role, amount in zip(own["role"], allocate(m.target, [float(x) for x in own["share"]]), strict=True):
+                rows.append({"store": sp.store, "label": m.label, "role": role, "target": amount})
+    return pd.DataFrame(rows, columns=["store", "label", "role", "target"])
 
 
 def _channels(wh: Any, plan: PlanResult, periods: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Each month's and week's visitors split over traffic sources by their share of visitors in the
+    same period last year (months: the same calendar month; weeks: the ISO week 364 days earlier
+    holding the week's middle day), in whole visitors that add up to the period's."""
     rows = []
     last = plan.calendar.year(plan.params.fiscal_year - 1)
     stores = [sp.store for sp in plan.stores]
@@ -180,30 +198,53 @@ def _channels(wh: Any, plan: PlanResult, periods: pd.DataFrame, notes: list[str]
         monthly = query(
             wh, ["uv"], start=last.start, end=last.end, grain="month", by=["store", "channel"], where={"store": stores}
         )
+    weekly = query(
+        wh,
+        ["uv"],
+        start=last.start - timedelta(days=7),
+        end=last.end + timedelta(days=7),
+        grain="week",
+        by=["store", "channel"],
+        where={"store": stores},
+    )
     for sp in plan.stores:
-        months = periods[(periods["store"] == sp.store) & (periods["level"] == "month")]
-        for r in each(months):
+        own = periods[periods["store"] == sp.store]
+        for r in each(own):
             if r.visitors is None or r.visitors != r.visitors:
                 continue
-            first, end = _year_ago("month", r.start, r.end)
-            if monthly is not None:
-                f = monthly[(monthly["store"] == sp.store) & (monthly["period_start"] == first)]
+            if r.level == "week":
+                mid = r.start + (r.end - r.start) / 2 - timedelta(days=364)
+                f = weekly[
+                    (weekly["store"] == sp.store) & (weekly["period_start"] == mid - timedelta(days=mid.weekday()))
+                ]
+            elif monthly is not None:
+                f = monthly[
+                    (monthly["store"] == sp.store) & (monthly["period_start"] == _year_ago("month", r.start, r.end)[0])
+                ]
             else:
+                first, end = _year_ago("month", r.start, r.end)
                 f = query(wh, ["uv"], start=first, end=end, by=["channel"], where={"store": sp.store})
             f = f[[(_num(v) or 0) > 0 for v in f["uv"]]]
             if f.empty:
                 continue
             total = float(f["uv"].sum())
             shares = [float(v) / total for v in f["uv"]]
-            # whole visitors per channel that sum to the month's: the exact split of money, in units
+            # whole visitors per channel that sum to the period's: the exact split of money, in units
             parts = allocate(Decimal(int(r.visitors)) / 100, shares)
             for ch, share, part in zip(f["channel"], shares, parts, strict=True):
                 rows.append(
-                    {"store": sp.store, "label": r.label, "channel": ch, "share": share, "visitors": int(part * 100)}
+                    {
+                        "store": sp.store,
+                        "level": r.level,
+                        "label": r.label,
+                        "channel": ch,
+                        "share": share,
+                        "visitors": int(part * 100),
+                    }
                 )
         if not any(row["store"] == sp.store for row in rows):
             notes.append(f"{sp.store}: no traffic by source last year; visitors are not split by channel")
-    return pd.DataFrame(rows, columns=["store", "label", "channel", "share", "visitors"])
+    return pd.DataFrame(rows, columns=["store", "level", "label", "channel", "share", "visitors"])
 
 
 def _products(

@@ -472,11 +472,21 @@ def _needs(plan: PlanResult, needs: Needs, t: dict[str, str], lang: str) -> Sequ
             Column("share", t["share"], "ratio"),
             Column("visitors", t["visitors"], "count"),
         ]
-        crows = [
-            {"store": r.store, "period": r.label, "channel": r.channel, "share": r.share, "visitors": int(r.visitors)}
-            for r in each(needs.channels)
-        ]
-        out.append(Section("channels", t["channels"], tables=[Table("channels", t["channels"], ccols, crows)]))
+        tables_c = []
+        for level, title in (("month", t["months"]), ("week", t["weeks"])):
+            part = needs.channels[needs.channels["level"] == level]
+            crows = [
+                {
+                    "store": r.store,
+                    "period": r.label,
+                    "channel": r.channel,
+                    "share": r.share,
+                    "visitors": int(r.visitors),
+                }
+                for r in each(part)
+            ]
+            tables_c.append(Table(f"channels_{level}", f"{t['channels']} · {title}", ccols, crows))
+        out.append(Section("channels", t["channels"], tables=tables_c))
     if not needs.roles.empty:
         roles = ROLE_NAMES[lang]
         rcols = [
@@ -514,11 +524,21 @@ def _needs(plan: PlanResult, needs: Needs, t: dict[str, str], lang: str) -> Sequ
             }
             for r in each(needs.products)
         ]
+        mcols = [Column("store", t["store"]), Column("period", t["period"])] + [
+            Column(f"role_{r}", roles.get(r, r), "money") for r in dict.fromkeys(needs.roles["role"])
+        ]
+        mrows: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in each(needs.roles_by_month):
+            mrows.setdefault((r.store, r.label), {"store": r.store, "period": r.label})[f"role_{r.role}"] = r.target
         out.append(
             Section(
                 "products",
                 t["products"],
-                tables=[Table("roles", t["roles"], rcols, rrows), Table("heroes", t["heroes"], hcols, hrows)],
+                tables=[
+                    Table("roles", t["roles"], rcols, rrows),
+                    Table("roles_by_month", f"{t['roles']} · {t['months']}", mcols, list(mrows.values())),
+                    Table("heroes", t["heroes"], hcols, hrows),
+                ],
             )
         )
     return out
