@@ -216,3 +216,12 @@ def test_fiscal_periods(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     assert cells[1][:5] == ["year", "FY2024", datetime(2024, 2, 4), datetime(2025, 2, 1), 364]
     code, _, err = run(monkeypatch, capsys, tmp_path, "calendar", "--periods", "--calendar", "4-4-5")
     assert code != 0 and "445" in err
+
+
+def test_lang_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(monkeypatch, capsys, tmp_path, "calendar", "--year", "2026", "--lang", "en")
+    assert code == 0 and "Spring Festival Eve" in out and "除夕" not in out
+    code, out, _ = run(monkeypatch, capsys, tmp_path, "calendar", "--year", "2026", "--lang", "zh")
+    assert code == 0 and "除夕" in out
+    code, _, err = run(monkeypatch, capsys, tmp_path, "calendar", "--lang", "fr")
+    assert code != 0 and "zh or en" in err

@@ -182,6 +182,7 @@ def calendar_cmd(
         typer.Option("--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."),
     ] = None,
     week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (xlsx default: calendar-YEAR.xlsx).")
@@ -228,7 +229,9 @@ def calendar_cmd(
                 "(docs/calendar.md)"
             )
         )
-    zh = settings is None or settings.language == "zh"
+    if lang not in (None, "zh", "en"):
+        raise typer.BadParameter(f"{lang!r}: use zh or en", param_hint="--lang")
+    zh = (lang or (settings.language if settings is not None else "zh")) == "zh"
     spans = _period_rows(fiscal_periods(cal, start, end, fests), fests, zh)
     if fmt == "json":
         text = json.dumps(spans if periods else _fact_rows(fests, official), ensure_ascii=False, indent=2)
