@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -43,15 +44,9 @@ def _fiscal(
 ) -> FiscalCalendar:
     """The fiscal calendar: the options, else ``[calendar]`` of the project, else calendar months and
     Monday weeks."""
-    from shopops.plan.periods import PATTERNS, FiscalCalendar, fiscal_calendar
+    from shopops.plan.periods import FiscalCalendar, fiscal_calendar
 
-    if pattern not in (None, *PATTERNS):
-        raise typer.BadParameter(f"{pattern!r}: use {', '.join(PATTERNS)}", param_hint="--calendar")
-    if weeks not in (None, "natural", "month4"):
-        raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
-    if week_start not in (None, "mon", "sun"):
-        raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
-    start = None if week_start is None else (0 if week_start == "mon" else 6)
+    pattern, weeks, start = calendar_choice(pattern, weeks, week_start)
     if settings is not None:
         return fiscal_calendar(settings, pattern=pattern, week_start=start, weeks=weeks)
     return FiscalCalendar(1, pattern or "calendar", start or 0, weeks or "natural")  # type: ignore[arg-type]
@@ -174,14 +169,9 @@ def calendar_cmd(
     periods: Annotated[
         bool, typer.Option("--periods", help="Show the fiscal halves, quarters, months and weeks instead.")
     ] = False,
-    pattern: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
-    ] = None,
-    weeks: Annotated[
-        str | None,
-        typer.Option("--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."),
-    ] = None,
-    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")] = None,
+    pattern: CalendarOption = None,
+    weeks: WeeksOption = None,
+    week_start: WeekStartOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
     out_file: Annotated[

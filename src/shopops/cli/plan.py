@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -89,14 +90,9 @@ def plan_cmd(
         list[str] | None,
         typer.Option("--uplift", help="A festival's main-day multiplier, KEY=X (repeatable), e.g. 618=4."),
     ] = None,
-    calendar: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
-    ] = None,
-    weeks: Annotated[
-        str | None,
-        typer.Option("--weeks", help="natural (clipped to the year) or month4 (12 × 4 = 48); default: shopops.toml."),
-    ] = None,
-    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun (default: shopops.toml).")] = None,
+    calendar: CalendarOption = None,
+    weeks: WeeksOption = None,
+    week_start: WeekStartOption = None,
     cvr: Annotated[
         float | None, typer.Option("--cvr", help="Planned conversion (0.035 = 3.5%) for every period.")
     ] = None,
@@ -116,12 +112,7 @@ def plan_cmd(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise QueryError(f"unknown format {', '.join(bad) or fmt!r}; valid formats: {', '.join(FORMATS)}")
-    if calendar not in (None, "calendar", "445", "454", "544"):
-        raise typer.BadParameter(f"{calendar!r}: use calendar, 445, 454 or 544", param_hint="--calendar")
-    if weeks not in (None, "natural", "month4"):
-        raise typer.BadParameter(f"{weeks!r}: use natural or month4", param_hint="--weeks")
-    if week_start not in (None, "mon", "sun"):
-        raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
+    pattern, weeks, start = calendar_choice(calendar, weeks, week_start)
     params = PlanParams(
         fiscal_year,
         target=parse_amount(target) if target is not None else None,
@@ -130,8 +121,8 @@ def plan_cmd(
         from_history=from_history,
         growth=growth / 100 if growth is not None else None,
         uplifts=parse_uplifts(uplift),
-        pattern=calendar,  # type: ignore[arg-type]
-        week_start=None if week_start is None else (0 if week_start == "mon" else 6),
+        pattern=pattern,  # type: ignore[arg-type]
+        week_start=start,
         weeks=weeks,  # type: ignore[arg-type]
     )
     project = STATE.open_project()

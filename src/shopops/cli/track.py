@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -92,13 +93,9 @@ def track_cmd(
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
     metric: Annotated[str, typer.Option("--metric", help="A summable metric with targets.")] = "paid_amount",
     threshold: Annotated[float, typer.Option("--threshold", help="Alert below this achievement.")] = 0.95,
-    calendar: Annotated[
-        str | None, typer.Option("--calendar", help="calendar, 445, 454 or 544 (default: the pattern in shopops.toml).")
-    ] = None,
-    weeks: Annotated[
-        str | None, typer.Option("--weeks", help="natural or month4 (12 × 4 weeks); default: shopops.toml.")
-    ] = None,
-    week_start: Annotated[str | None, typer.Option("--week-start", help="mon or sun; default: shopops.toml.")] = None,
+    calendar: CalendarOption = None,
+    weeks: WeeksOption = None,
+    week_start: WeekStartOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
@@ -116,8 +113,7 @@ def track_cmd(
 
     if sum(bool(x) for x in (week, month, to_date)) > 1:
         raise typer.BadParameter("give one of --week, --month, --to-date")
-    if week_start not in (None, "mon", "sun"):
-        raise typer.BadParameter(f"{week_start!r}: use mon or sun", param_hint="--week-start")
+    pattern, weeks, start = calendar_choice(calendar, weeks, week_start)
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
@@ -134,8 +130,8 @@ def track_cmd(
                 month=month,
                 fiscal_year=fiscal_year,
                 threshold=threshold,
-                pattern=calendar,  # type: ignore[arg-type]
-                week_start=None if week_start is None else (0 if week_start == "mon" else 6),
+                pattern=pattern,  # type: ignore[arg-type]
+                week_start=start,
                 weeks=weeks,  # type: ignore[arg-type]
             )
             result = track(project, params)
