@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 CENT = Decimal("0.01")
 
@@ -197,3 +199,35 @@ __all__ = [
     "tmall_report_csv",
     "write_csv",
 ]
+
+
+def run_cli(
+    monkeypatch: Any,
+    capsys: Any,
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    columns: int = 200,
+) -> tuple[int, str, str]:
+    """``shopops ARGS`` in this process, as the console script calls ``main()``: (exit code, stdout, stderr)."""
+    from shopops.cli.main import main
+
+    if cwd is not None:
+        monkeypatch.chdir(cwd)
+    for key, value in {"COLUMNS": str(columns), **(env or {})}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "argv", ["shopops", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def cli_ok(monkeypatch: Any, capsys: Any, *args: str, cwd: Path | None = None, columns: int = 200) -> str:
+    """:func:`run_cli` that must succeed; its stdout."""
+    code, out, err = run_cli(monkeypatch, capsys, *args, cwd=cwd, columns=columns)
+    assert code == 0, err
+    return out

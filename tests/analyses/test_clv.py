@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from builders import cli_ok
 from shopops.analyses.clv import (
     ClvParams,
     clv,
@@ -305,17 +305,7 @@ def test_clv_needs_buyer_ids(project: Project, tmp_path: Path) -> None:
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    from shopops.cli.main import main
-
-    monkeypatch.setattr(sys, "argv", ["shopops", *args])
-    code: object = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    assert code in (0, None), out.err
-    return out.out
+    return cli_ok(monkeypatch, capsys, *args)
 
 
 def test_cli_clv_json(shop: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

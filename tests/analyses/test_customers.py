@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.metrics.metric_builders import ORDERS, clear, import_csv, load_rows
 
+from builders import run_cli
 from shopops.analyses.buyers import BuyersParams, buyers
 from shopops.analyses.cohorts import CohortParams, cohorts
 from shopops.analyses.rfm import SEGMENTS, RFMParams, export_segments, rfm
@@ -313,19 +313,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    from shopops.cli.main import main
-
     def run(*args: str, cwd: Path) -> tuple[int, str, str]:
-        monkeypatch.chdir(cwd)
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.setattr(sys, "argv", ["shopops", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return code, out.out, out.err
+        return run_cli(monkeypatch, capsys, *args, cwd=cwd)
 
     return run
 

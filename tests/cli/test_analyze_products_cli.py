@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import cli_ok
 from shopops.project import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analyses"))
@@ -15,19 +16,7 @@ from product_shop import build_shop
 
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cwd: Path, *args: str) -> str:
-    from shopops.cli.main import main
-
-    monkeypatch.chdir(cwd)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.setattr(sys, "argv", ["shopops", *args])
-    code: object = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    assert code in (0, None), out.err
-    return out.out
+    return cli_ok(monkeypatch, capsys, *args, cwd=cwd, columns=250)
 
 
 def test_the_three_commands(

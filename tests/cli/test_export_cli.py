@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from builders import cli_ok
 from shopops.project import Project
 from shopops.warehouse import TABLES
 
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cwd: Path, *args: str) -> str:
-    from shopops.cli.main import main
-
-    monkeypatch.chdir(cwd)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["shopops", *args])
-    code: object = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    assert code in (0, None), out.err
-    return out.out
+    return cli_ok(monkeypatch, capsys, *args, cwd=cwd)
 
 
 def test_export_to_the_configured_folder_and_elsewhere(

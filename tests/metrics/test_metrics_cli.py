@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from metric_builders import ORDERS, import_csv
 
+from builders import run_cli
 from shopops.project import Project
 
 ROWS = [
@@ -40,19 +41,9 @@ def shopops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """``cli(*args, cwd=folder)``: ``shopops.cli.main.main()`` in this process, as the console script calls it."""
-    from shopops.cli.main import main
 
     def run(*args: str, cwd: Path) -> Result:
-        monkeypatch.chdir(cwd)
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.setattr(sys, "argv", ["shopops", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Result(code, out.out, out.err)
+        return Result(*run_cli(monkeypatch, capsys, *args, cwd=cwd))
 
     return run
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from builders import run_cli
 
 PROJECT = """
 [project]
@@ -32,18 +33,7 @@ end = 2026-08-08
 def run(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cwd: Path, *args: str
 ) -> tuple[int, str, str]:
-    from shopops.cli.main import main
-
-    monkeypatch.chdir(cwd)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["shopops", *args])
-    code: object = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return int(code or 0), out.out, out.err
+    return run_cli(monkeypatch, capsys, *args, cwd=cwd)
 
 
 @pytest.fixture

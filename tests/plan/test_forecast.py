@@ -22,7 +22,7 @@ from shopops.plan.reconcile import parse_view, reconcile, target_months
 from shopops.project import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from builders import order, tmall_report_csv
+from builders import cli_ok, order, tmall_report_csv
 
 FIRST, LAST = date(2023, 7, 1), date(2025, 12, 31)  # 915 days of history
 BASE, WEEKEND, SPIKE = 1000.0, 1.3, 3.0
@@ -239,19 +239,7 @@ def test_views_from_numbers_and_files(tmp_path: Path) -> None:
 
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> str:
-    from shopops.cli.main import main
-
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.setattr(sys, "argv", ["shopops", "--project", str(root), *args])
-    code: object = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    assert code in (0, None), out.err
-    return out.out
+    return cli_ok(monkeypatch, capsys, "--project", str(root), *args, cwd=root, columns=250)
 
 
 def test_cli_json_and_table(

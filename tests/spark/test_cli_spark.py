@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from spark_parity import Pair, SparkSample
 
+from builders import run_cli
 from shopops.cli.metrics import to_json
 from shopops.metrics import query
 from shopops.warehouse.summary import store_totals
@@ -32,20 +32,9 @@ class Result:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """``cli(*args, cwd=folder, env={...})``: ``shopops.cli.main.main()`` in this process (its Spark session)."""
-    from shopops.cli.main import main
 
     def run(*args: str, cwd: Path, env: dict[str, str]) -> Result:
-        monkeypatch.chdir(cwd)
-        for key, value in {"COLUMNS": "200", **env}.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setattr(sys, "argv", ["shopops", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Result(code, out.out, out.err)
+        return Result(*run_cli(monkeypatch, capsys, *args, cwd=cwd, env=env))
 
     return run
 
