@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from lunar_python import Lunar  # type: ignore[import-untyped,unused-ignore]
 
+from shopops.plan.festivals import lunar_date, nth_weekday, spring_festival, thanksgiving
 from shopops.sample.spec import Platform
 
 F64 = npt.NDArray[np.float64]
@@ -61,34 +61,14 @@ class DayFactors:
         return self.uv * self.cvr * self.weekday * self.trend
 
 
-def lunar_to_solar(year: int, month: int, day: int) -> date:
-    """Solar date of a lunar date (``year`` is the lunar year)."""
-    s = Lunar.fromYmd(year, month, day).getSolar()
-    return date(int(s.getYear()), int(s.getMonth()), int(s.getDay()))
-
-
 def qixi(year: int) -> date:
     """七夕: the 7th day of the 7th lunar month."""
-    return lunar_to_solar(year, 7, 7)
-
-
-def spring_festival(year: int) -> date:
-    """春节: lunar 1/1 of the lunar year starting in ``year``."""
-    return lunar_to_solar(year, 1, 1)
-
-
-def thanksgiving(year: int) -> date:
-    """4th Thursday of November."""
-    d = date(year, 11, 1)
-    first_thu = d + timedelta(days=(3 - d.weekday()) % 7)
-    return first_thu + timedelta(days=21)
+    return lunar_date(year, 7, 7)
 
 
 def mothers_day(year: int) -> date:
     """2nd Sunday of May."""
-    d = date(year, 5, 1)
-    first_sun = d + timedelta(days=(6 - d.weekday()) % 7)
-    return first_sun + timedelta(days=7)
+    return nth_weekday(year, 5, 6, 2)
 
 
 def _ramp(start: date, n: int, m0: float, m1: float, phase: int, name: str) -> list[_Entry]:
