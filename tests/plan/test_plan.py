@@ -155,6 +155,7 @@ def test_parse_amount() -> None:
     assert parse_amount("1200万") == Decimal("12000000")
     assert parse_amount("1.2亿") == Decimal("120000000.0")
     assert parse_amount("3.5m") == Decimal("3500000.0")
+    assert parse_amount("¥500k") == parse_amount("50w") == Decimal("500000")  # the forecast's views parse alike
 
 
 # ---------------------------------------------------------------- from the sample shop's history

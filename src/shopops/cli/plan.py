@@ -4,8 +4,7 @@ takes in visitors, buyers, channels and products, written as a report and saved 
 from __future__ import annotations
 
 import dataclasses
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
     from shopops.analyses.reportmodel import Table
 
 FORMATS = ("html", "xlsx", "md", "json")
-_SCALE = {"": 1, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
 
 
 def register(app: typer.Typer) -> None:
@@ -26,17 +24,16 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_amount(text: str) -> Decimal:
-    """``12000000``, ``12,000,000``, ``1200万``, ``1.2亿``, ``12m`` → Decimal."""
-    m = re.fullmatch(r"\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*(万|亿|[wkmWKM]?)\s*", text)
-    if not m:
+    """``12000000``, ``12,000,000``, ``1200万``, ``1.2亿``, ``12m`` → Decimal (see
+    :func:`shopops.plan.reconcile.parse_amount`, which reads the views of ``shopops forecast`` too)."""
+    from shopops.plan.reconcile import parse_amount as amount
+
+    value = amount(text)
+    if value is None:
         raise typer.BadParameter(
             f"{text!r} is not an amount; write it like 12000000, 12,000,000, 1200万 or 1.2亿", param_hint="--target"
         )
-    try:
-        value = Decimal(m[1].replace(",", "").replace("_", ""))
-    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets numbers through
-        raise typer.BadParameter(f"{text!r} is not an amount", param_hint="--target") from exc
-    return value * _SCALE[m[2].lower()]
+    return value
 
 
 def parse_uplifts(items: list[str] | None) -> dict[str, float]:

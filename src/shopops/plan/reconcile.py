@@ -196,7 +196,7 @@ def parse_view(text: str, months: Sequence[str]) -> View:
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
         raise ConfigError(f"--view {text!r}: expected NAME=NUMBER or NAME=FILE", hint="e.g. --view sales=12000000")
-    number = _number(value)
+    number = parse_amount(value)
     if number is not None:
         return View(name=name, amount=number, source="number")
     path = Path(value).expanduser()
@@ -206,12 +206,19 @@ def parse_view(text: str, months: Sequence[str]) -> View:
     return View(name=name, amount=sum(by_month.values(), Decimal(0)), months=by_month, source=str(path))
 
 
-_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_UNITS = {
+    "万": Decimal(10_000),
+    "w": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "k": Decimal(1_000),
+    "m": Decimal(1_000_000),
+}
 
 
-def _number(text: str) -> Decimal | None:
-    """12000000, 12,000,000, ¥12000000, 1200万 or 0.12亿 → Decimal; None if it is not an amount."""
-    cleaned = text.replace(",", "").replace("_", "").replace("¥", "").replace("$", "").replace(" ", "")
+def parse_amount(text: str) -> Decimal | None:
+    """12000000, 12,000,000, ¥12000000, 1200万 (or 1200w), 0.12亿, 12m, 500k → Decimal; None if it is
+    not an amount. Used for targets and views alike."""
+    cleaned = text.replace(",", "").replace("_", "").replace("¥", "").replace("$", "").replace(" ", "").lower()
     scale = _UNITS.get(cleaned[-1:], Decimal(1))
     try:
         value = Decimal(cleaned[:-1] if scale != 1 else cleaned) * scale
@@ -240,7 +247,7 @@ def read_view_file(path: Path, months: Sequence[str]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     for row, (m, a) in enumerate(zip(frame.iloc[:, month_col], frame.iloc[:, amount_col], strict=True), start=2):
         month = _month(str(m).strip(), months)
-        amount = _number(str(a))
+        amount = parse_amount(str(a))
         if month is None:
             raise InputError(
                 f"month {m!r} is not one of the period's months ({months[0]}..{months[-1]})",
