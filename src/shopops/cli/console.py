@@ -5,9 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from shopops.analyses.reportmodel import Table
 
 
 class RichOut:
@@ -50,3 +54,24 @@ class _Advance:
     def advance(self, amount: int = 1) -> None:
         if self.progress is not None:
             self.progress.advance(self.task_id, amount)  # type: ignore[arg-type]
+
+
+def print_report_table(out: RichConsole, table: Table, lang: str) -> None:
+    """A report table in the terminal, figures formatted as the report shows them (numbers
+    right-aligned); a wide and short table (the year to date) is turned to one figure a line."""
+    from rich.table import Table as RichTable
+
+    from shopops.analyses.reportmodel import format_value
+
+    if len(table.columns) > 10 and len(table.rows) <= 6:
+        first, *rest = table.columns
+        rich = RichTable("", *[str(r.get(first.id)) for r in table.rows], title=table.title)
+        for c in rest:
+            rich.add_row(c.label, *[format_value(r.get(c.id), c.unit, lang=lang) for r in table.rows])
+    else:
+        rich = RichTable(title=table.title)
+        for c in table.columns:
+            rich.add_column(c.label, justify="left" if c.unit in ("text", "date") else "right")
+        for row in table.rows:
+            rich.add_row(*(format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns))
+    out.print(rich)

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
+from shopops.cli.console import print_report_table
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
-    from shopops.analyses.reportmodel import Table
+    pass
 
 FORMATS = ("html", "xlsx", "md", "json")
 
@@ -47,20 +48,6 @@ def parse_uplifts(items: list[str] | None) -> dict[str, float]:
         if not sep or not key.strip():
             raise typer.BadParameter(f"{item!r}: write KEY=MULTIPLIER, e.g. double11=6", param_hint="--uplift")
     return out
-
-
-def print_table(out: Any, table: Table, lang: str) -> None:
-    """A report table in the terminal (Rich), numbers right-aligned and formatted like the report."""
-    from rich.table import Table as RichTable
-
-    from shopops.analyses.reportmodel import format_value
-
-    rich = RichTable(title=table.title, show_lines=False)
-    for c in table.columns:
-        rich.add_column(c.label, justify="left" if c.unit in ("text", "date") else "right")
-    for row in table.rows:
-        rich.add_row(*(format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns))
-    out.print(rich)
 
 
 def plan_cmd(
@@ -151,7 +138,7 @@ def _print_run(out: Any, run: Any) -> None:
     out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
     for line in report.summary:
         out.print(f"  • {line}", highlight=False)
-    print_table(out, report.section("month").table("month"), report.lang)
+    print_report_table(out, report.section("month").table("month"), report.lang)
     for note in report.notes:
         out.print(f"  note: {note}", highlight=False)
     for summary in run.imports:

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
+from shopops.cli.console import print_report_table
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
-    from shopops.analyses.reportmodel import Report, Table
+    from shopops.analyses.reportmodel import Report
 
 FORMATS = ("table", "json", "html", "xlsx", "md")
 
@@ -31,25 +32,6 @@ def _formats(fmt: str) -> list[str]:
     return formats
 
 
-def _print_table(table: Table, lang: str) -> None:
-    from rich.table import Table as RichTable
-
-    from shopops.analyses.reportmodel import format_value
-
-    out = STATE.console().out
-    if len(table.columns) > 10 and len(table.rows) <= 6:  # wide and short (the year to date): one figure a line
-        first, *rest = table.columns
-        rich = RichTable("", *[str(r.get(first.id)) for r in table.rows], title=table.title)
-        for c in rest:
-            rich.add_row(c.label, *[format_value(r.get(c.id), c.unit, lang=lang) for r in table.rows])
-        out.print(rich)
-        return
-    rich = RichTable(*[c.label for c in table.columns], title=table.title)
-    for row in table.rows:
-        rich.add_row(*[format_value(row.get(c.id), c.unit, lang=lang) for c in table.columns])
-    out.print(rich)
-
-
 def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> None:
     """Rich tables for ``table``; the report renderers for the other formats."""
     console = STATE.console()
@@ -59,7 +41,7 @@ def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> N
             for line in section.text:
                 console.out.print(f"  • {line}", highlight=False)
             for table in section.tables:
-                _print_table(table, report.lang)
+                print_report_table(console.out, table, report.lang)
             for note in section.notes:
                 console.out.print(f"  [dim]{note}[/dim]", highlight=False)
     files = [f for f in formats if f != "table"]
