@@ -487,7 +487,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         store_weights = [1.0] * len(store_plans)
         if len(store_plans) > 1:
             notes.append("not every store has sales in the last 12 months of data: the stores share the target equally")
-    _check_uplift_keys(params.uplifts, shapes, settings, cal.year(fy))
+    _check_uplift_keys(params.uplifts, shapes, cal.year(fy))
     plan_year = cal.year(fy)
     have = holiday_years(extra=settings.holidays_path)
     missing = [str(y) for y in range(plan_year.start.year, plan_year.end.year + 1) if y not in have]
@@ -529,7 +529,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         )
     days_frame = pd.DataFrame(day_rows)
     span_frame = pd.DataFrame(span_rows)
-    span_frame = pd.concat([_all_stores(span_frame, total, histories, unit), span_frame], ignore_index=True)
+    span_frame = pd.concat([_all_stores(span_frame, total), span_frame], ignore_index=True)
     off = _day_off([s.day for s in shapes[store_plans[0].store]], settings.holidays_path)
     west = {sp.store for sp in store_plans if sp.market == "west"}  # China's official days are not theirs
     days_frame["day_off"] = [
@@ -542,9 +542,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
     )
 
 
-def _check_uplift_keys(
-    uplifts: Mapping[str, float], shapes: Mapping[str, Sequence[DayShape]], settings: Any, year: Span
-) -> None:
+def _check_uplift_keys(uplifts: Mapping[str, float], shapes: Mapping[str, Sequence[DayShape]], year: Span) -> None:
     """A given uplift must name a festival of the plan's year (a typo would silently change nothing)."""
     if not uplifts:
         return
@@ -639,7 +637,7 @@ def _span_row(
     }
 
 
-def _all_stores(spans: pd.DataFrame, total: Decimal, histories: Mapping[str, Any], unit: str) -> pd.DataFrame:
+def _all_stores(spans: pd.DataFrame, total: Decimal) -> pd.DataFrame:
     keys = ["level", "label", "start", "end", "parent", "days"]
     rows = []
     for key, g in spans.groupby(keys, sort=False, dropna=False):

@@ -207,7 +207,7 @@ def build_plan_report(plan: PlanResult, needs: Needs | None = None, lang: str = 
         _festivals(plan, t, lang),
     ]
     if needs is not None:
-        sections += _needs(plan, needs, t, lang)
+        sections += _needs(needs, t, lang)
     summary = _summary(plan, needs, t, lang, last.label)
     notes = list(plan.notes) + (list(needs.notes) if needs else [])
     return Report(
@@ -432,7 +432,7 @@ def _festivals(plan: PlanResult, t: dict[str, str], lang: str) -> Section | None
     return Section("festivals", t["festivals_s"], tables=[Table("festivals", t["festivals_s"], cols, rows)])
 
 
-def _needs(plan: PlanResult, needs: Needs, t: dict[str, str], lang: str) -> Sequence[Section]:
+def _needs(needs: Needs, t: dict[str, str], lang: str) -> Sequence[Section]:
     cols = [
         Column("store", t["store"]),
         Column("period", t["period"]),
