@@ -229,3 +229,94 @@ def test_extra_periods_must_be_whole_periods_apart_from_the_span(shop: Project) 
             batch.plan(q)
             _same(batch.run(q), run(wh, q))
         assert batch.statements == (1 if extra == [WEEKS[1]] else 2)
+
+
+# ---------------------------------------------------------------- prefetch: statements run in the background
+
+
+def test_prefetched_queries_equal_the_queries_alone(shop: Project) -> None:  # noqa: F811
+    """Every planned split starts at once on the warehouse's worker; each query then gets what it gets
+    alone, and nothing runs twice."""
+    wh = shop.warehouse
+    queries = [_query(*q) for q in QUERIES]
+    with wh.reads():
+        batch = Batch(wh)
+        for q in queries:
+            batch.plan(q)
+        assert batch.prefetch() == 9 == batch.statements
+        assert batch.prefetch() == 0  # already started
+        for q in queries:
+            _same(batch.run(q), run(wh, q))
+        assert batch.statements == 9
+
+
+def test_a_prefetched_span_answers_each_period_as_alone(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    metrics = ["paid_amount", "buyers", "uv", "cvr", "gross_margin", "returning_buyers"]
+    queries = [
+        MetricQuery.create(metrics, start=a, end=b, where={"store": ("s",)}) for a, b in [*WEEKS, YEAR_AGO, LATER]
+    ]
+    with wh.reads():
+        batch = Batch(wh)
+        batch.span(WEEKS, "week", extra=[YEAR_AGO, LATER])
+        for q in queries[:3]:  # LATER is not planned
+            batch.plan(q)
+        assert batch.prefetch() == 1
+        for q in queries:
+            _same(batch.run(q), run(wh, q))
+        assert batch.statements == 2  # LATER ran on its own
+
+
+def test_no_prefetch_outside_reads_or_on_an_unplanned_batch(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    q = _query(["paid_amount"], [], "total", BOTH)
+    batch = Batch(wh)
+    batch.plan(q)
+    assert batch.prefetch() == 0  # outside wh.reads() the warehouse runs nothing in the background
+    _same(batch.run(q), run(wh, q))
+    assert batch.statements == 1
+    with wh.reads():
+        assert Batch(wh).prefetch() == 0
+
+
+def test_a_split_that_cannot_run_is_not_started_and_still_raises(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    uv = _query(["uv"], [], "total", {"store": ("g",)})  # g's exports have no traffic report
+    with wh.reads():
+        batch = Batch(wh)
+        batch.plan(uv)
+        assert batch.prefetch() == 0
+        with pytest.raises(NotAvailableError, match="uv"):
+            batch.run(uv)
+
+
+def test_statements_nobody_asked_for_end_with_the_reads_block(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    with wh.reads():
+        batch = Batch(wh)
+        for q in QUERIES:
+            batch.plan(_query(*q))
+        assert batch.prefetch() == 9
+    assert wh._pool is None  # the worker stopped; the warehouse is usable as before
+    q = _query(["paid_amount"], [], "total", BOTH)
+    assert run(wh, q)["paid_amount"][0] == run(shop.warehouse, q)["paid_amount"][0]
+
+
+def test_fetch_converts_as_ibis_execute(shop: Project) -> None:  # noqa: F811
+    """The compiled SQL run directly gives the frame Ibis' execute gives (money as Decimal, NULLs,
+    dates, nullable counts), on the warehouse's connection and on a worker's."""
+    from shopops.metrics.query import sql
+
+    wh = shop.warehouse
+    o = wh.table("orders")
+    expr = o.select(
+        "store", "order_id", "paid_amount", "refund_amount", "paid_at", "buyer_id", day=o.created_at.date()
+    ).order_by(["store", "order_id"])
+    alone = expr.execute()
+    assert alone["refund_amount"].isna().any() or (alone["refund_amount"] == Decimal("0.00")).any()
+    text = sql(wh, expr)
+    pd.testing.assert_frame_equal(wh.fetch(text, expr.schema()), alone, check_exact=True)
+    with wh.reads():
+        future = wh.submit(text, expr.schema())
+        assert future is not None
+        pd.testing.assert_frame_equal(future.result(), alone, check_exact=True)

@@ -34,6 +34,7 @@ import pandas as pd
 
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
+from shopops.metrics.catalogue import Catalogue
 from shopops.metrics.query import Batch, _warehouse
 
 CENT = Decimal("0.01")
@@ -185,6 +186,20 @@ COLUMNS = [
 ]
 
 
+def metric_queries(params: DecomposeParams, cat: Catalogue | None = None) -> dict[str, MetricQuery]:
+    """The queries :func:`decompose` runs, ``base`` and ``current`` (a report plans its batch with them)."""
+    paid, buyers = SOURCES[params.source]
+    by = [params.by] if params.by else []
+    where = {"store": params.stores} if params.stores else None
+    return {
+        period: MetricQuery.create([paid, "uv", buyers], start=start, end=end, by=by, where=where, catalogue=cat)
+        for period, (start, end) in (
+            ("base", (params.base_start, params.base_end)),
+            ("current", (params.start, params.end)),
+        )
+    }
+
+
 def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batch | None = None) -> DecomposeResult:
     """Attribute the change in paid amount between two periods to traffic, conversion and order value.
 
@@ -207,16 +222,10 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batc
     """
     clock = time.perf_counter()
     batch = batch or Batch(_warehouse(project_or_warehouse))
-    by = [params.by] if params.by else []
-    where = {"store": params.stores} if params.stores else None
     frames: dict[str, pd.DataFrame] = {}
     sql: dict[str, str] = {}
-    for period, (start, end) in (
-        ("base", (params.base_start, params.base_end)),
-        ("current", (params.start, params.end)),
-    ):
-        paid, buyers = SOURCES[params.source]
-        q = MetricQuery.create([paid, "uv", buyers], start=start, end=end, by=by, where=where, catalogue=batch.cat)
+    paid, buyers = SOURCES[params.source]
+    for period, q in metric_queries(params, batch.cat).items():
         df = batch.run(q)
         df = df.rename(columns={paid: "paid_amount", buyers: "buyers"})
         frames[period] = df

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose
+from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose, metric_queries
 from shopops.analyses.narrative import Narrator
 from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table, Unit
 from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause
@@ -61,6 +62,10 @@ HEADLINE = (
 TREE = ("paid_amount", "uv", "cvr", "aov")
 EFFECTS = {"uv": "traffic_effect", "cvr": "conversion_effect", "aov": "order_value_effect"}
 ROOT_CAUSE_METRICS = ("paid_amount", "cvr", "aov")
+TREND_METRICS = ("paid_amount", "uv", "buyers", "cvr", "aov")
+CHANNEL_METRICS = ("uv", "pv", "traffic_buyers", "traffic_paid_amount")
+AD_TOOL_METRICS = ("ad_spend", "ad_amount", "roas", "clicks", "cpc", "ctr")
+CAMPAIGN_METRICS = ("ad_spend", "ad_amount", "roas")
 
 
 @dataclass(frozen=True)
@@ -256,6 +261,8 @@ def _build_report(wh: Warehouse, params: ReportParams) -> Report:
     _plan(ctx)
     currency = {s.name: s.currency for s in wh.settings.stores}[stores[0]]
 
+    # first the sections that read no statement of the batch: they run while DuckDB runs the first ones
+    tracking = {name: _timed(ctx, name, lambda build=build: build(ctx)) for name, build in TRACKING}  # type: ignore[misc]
     kpis = _timed(ctx, "kpis", lambda: _kpis(ctx))
     tree_parts = _timed(ctx, "attribution", lambda: _attribution(ctx))
     sections = [
@@ -273,12 +280,11 @@ def _build_report(wh: Warehouse, params: ReportParams) -> Report:
         ("ads", _ads_section),
         ("buyers", _buyers_section),
         ("stores", _stores_section),
-        ("targets", _targets_section),
-        ("scorecard", _scorecard_section),
     ):
         section = _timed(ctx, name, lambda build=build: build(ctx))  # type: ignore[misc]
         if section is not None:
             sections.append(section)
+    sections += [section for section in tracking.values() if section is not None]
 
     summary = ctx.say.summary(kpis, tree_parts["total"], sections, current, previous)
     title = ctx.say.title(stores, current)
@@ -333,31 +339,58 @@ def _scorecard_section(ctx: _Context) -> Section | None:
     )
 
 
+#: the last sections, computed first (see _build_report)
+TRACKING: tuple[tuple[str, Callable[[_Context], Section | None]], ...] = (
+    ("targets", _targets_section),
+    ("scorecard", _scorecard_section),
+)
+
+
 def _plan(ctx: _Context) -> None:
     """Tell the batch which metrics the sections will ask of each split shared between them (the total,
-    the stores, buyer types, products, the root-cause dimensions), and that the current and previous
+    the stores, buyer types, products, the root-cause dimensions, channels, ads, the daily trend, the
+    channel attribution of each store), and that the current and previous
     periods go together, so that each split runs as one statement for both periods; the headline KPIs
-    of the year-ago period join them (one statement for the three). Planning changes no figure: a split
-    asked for more than planned runs again."""
+    of the year-ago period join them (one statement for the three). The statements start at once, in the
+    background. Planning changes no figure: a split asked for more than planned runs again."""
     grain = {"daily": "day", "weekly": "week", "monthly": "month"}[ctx.params.kind]
     both = [(p.start, p.end) for p in (ctx.previous, ctx.current)]
     ctx.batch.span(both, grain, extra=[(ctx.yoy.start, ctx.yoy.end)])  # one statement for both (or the three)
+    # in the order the sections ask for them, which is the order their statements start in
     splits: dict[tuple[str, ...], list[str]] = {
         (): [*HEADLINE, "refund_amount_by_refund_time", "ad_amount"],
         ("store",): ["paid_amount", "uv", "cvr", "aov", "buyers", "refund_rate", "ad_spend", "roas"],
-        ("store", "product"): ["item_amount", "item_units", "item_refund"],
         ("buyer_type",): ["buyers", "paid_amount", "aov"],
     }
     for metric in ROOT_CAUSE_METRICS:
         for dims, source in _root_cause_plan(ctx, metric):
             for dim in ("", *dims):
                 splits.setdefault((dim,) if dim else (), []).extend(metric_parts(ctx.cat, metric, source))
-    for by, metrics in splits.items():
-        for period in (ctx.current, ctx.previous, *([ctx.yoy] if by == () else [])):
-            try:
-                ctx.batch.plan(ctx._query(list(dict.fromkeys(metrics)), period, by))
-            except QueryError:  # a metric the split does not support: the section does not ask for it either
-                continue
+    later = {
+        _by_store(ctx, "channel"): CHANNEL_METRICS,
+        ("store", "product"): ("item_amount", "item_units", "item_refund"),
+        _by_store(ctx, "ad_tool"): AD_TOOL_METRICS,
+        ("store", "campaign"): CAMPAIGN_METRICS,
+    }
+
+    def plan(*args: Any, **kwargs: Any) -> None:
+        with suppress(QueryError):  # a metric the split does not support: the section does not ask for it either
+            ctx.batch.plan(ctx._query(*args, **kwargs))
+
+    def plan_splits(splits: Mapping[tuple[str, ...], Sequence[str]]) -> None:
+        for by, metrics in splits.items():
+            for period in (ctx.current, ctx.previous, *([ctx.yoy] if by == () else [])):
+                plan(list(dict.fromkeys(metrics)), period, by)
+
+    plan_splits(dict(list(splits.items())[:2]))  # the headline KPIs, the stores: the attribution
+    for store in filter(lambda store: _channel_traffic(ctx, store), ctx.stores):
+        for q in metric_queries(_decompose_params(ctx, "channel", [store], "traffic"), ctx.cat).values():
+            ctx.batch.plan(q)
+    plan_splits(dict(list(splits.items())[2:]))  # the root cause
+    for period in _trend_range(ctx):
+        plan(TREND_METRICS, period, grain="day")
+    plan_splits(later)  # a split planned twice gets the metrics of both
+    ctx.batch.prefetch()  # DuckDB runs the statements while the sections work (see Batch.prefetch)
 
 
 def _timed(ctx: _Context, name: str, fn: Callable[[], Any]) -> Any:
@@ -446,20 +479,20 @@ def _kpis(ctx: _Context, metrics: Sequence[str] = HEADLINE) -> list[Kpi]:
 # ---------------------------------------------------------------- KPI tree and attribution
 
 
-def _decompose(ctx: _Context, by: str | None, stores: Sequence[str], source: str = "orders") -> DecomposeResult:
-    result = decompose(
-        ctx.wh,
-        DecomposeParams(
-            start=ctx.current.start,
-            end=ctx.current.end,
-            base_start=ctx.previous.start,
-            base_end=ctx.previous.end,
-            by=by,
-            stores=tuple(stores),
-            source=source,
-        ),
-        batch=ctx.batch,
+def _decompose_params(ctx: _Context, by: str | None, stores: Sequence[str], source: str) -> DecomposeParams:
+    return DecomposeParams(
+        start=ctx.current.start,
+        end=ctx.current.end,
+        base_start=ctx.previous.start,
+        base_end=ctx.previous.end,
+        by=by,
+        stores=tuple(stores),
+        source=source,
     )
+
+
+def _decompose(ctx: _Context, by: str | None, stores: Sequence[str], source: str = "orders") -> DecomposeResult:
+    result = decompose(ctx.wh, _decompose_params(ctx, by, stores, source), batch=ctx.batch)
     ctx.note(*result.notes)
     return result
 
@@ -495,8 +528,7 @@ def _attribution(ctx: _Context) -> dict[str, Any]:
         )
     channel_rows: list[dict[str, Any]] = []
     for store in ctx.stores:
-        fields = ctx.wh.fields_available(store).get("traffic_daily", set())
-        if not {"paid_amount", "buyers", "channel"} <= fields:
+        if not _channel_traffic(ctx, store):
             ctx.note(s.no_channel_attribution(store))
             continue
         table = _decompose(ctx, "channel", [store], source="traffic").table
@@ -508,6 +540,11 @@ def _attribution(ctx: _Context) -> dict[str, Any]:
             Chart("by_channel_chart", s.t("by_channel"), "barh", "by_channel", "segment", tuple(EFFECTS.values()))
         )
     return {"total": total, "section": section}
+
+
+def _channel_traffic(ctx: _Context, store: str) -> bool:
+    """The store's traffic exports split paid amount and buyers by channel (the channel attribution)."""
+    return {"paid_amount", "buyers", "channel"} <= ctx.wh.fields_available(store).get("traffic_daily", set())
 
 
 def _effect_columns(ctx: _Context) -> list[Column]:
@@ -682,12 +719,11 @@ def _trend_range(ctx: _Context) -> tuple[Period, Period]:
 def _trend_section(ctx: _Context) -> Section | None:
     s = ctx.say
     now_p, prev_p = _trend_range(ctx)
-    metrics = ("paid_amount", "uv", "buyers", "cvr", "aov")
-    now = ctx.query(metrics, now_p, grain="day")
-    prev = ctx.query(metrics, prev_p, grain="day")
+    now = ctx.query(TREND_METRICS, now_p, grain="day")
+    prev = ctx.query(TREND_METRICS, prev_p, grain="day")
     if now.empty:
         return None
-    present = [m for m in metrics if m in now.columns]
+    present = [m for m in TREND_METRICS if m in now.columns]
     rows = []
     for i, r in enumerate(now.to_dict("records")):
         day = r["period_start"]
@@ -761,6 +797,11 @@ def _metric_columns(ctx: _Context, metric: str, *, prev: bool = True, pct: bool 
     return cols
 
 
+def _by_store(ctx: _Context, dim: str) -> tuple[str, ...]:
+    """``dim`` within each store when the report covers several."""
+    return ("store", dim) if len(ctx.stores) > 1 else (dim,)
+
+
 def _split(ctx: _Context, metrics: Sequence[str], by: Sequence[str]) -> list[dict[str, Any]]:
     now = ctx.query(metrics, ctx.current, by=by)
     prev = ctx.query(metrics, ctx.previous, by=by)
@@ -775,9 +816,8 @@ def _channels_section(ctx: _Context) -> Section | None:
     s = ctx.say
     if not ctx._available("uv"):
         return None
-    by = ["store", "channel"] if len(ctx.stores) > 1 else ["channel"]
-    metrics = ["uv", "pv", "traffic_buyers", "traffic_paid_amount"]
-    rows = _split(ctx, metrics, by)
+    by = _by_store(ctx, "channel")
+    rows = _split(ctx, CHANNEL_METRICS, by)
     for r in rows:
         r["channel"] = r["channel"] or s.t("all_sources")
         for suffix in ("", "_prev"):
@@ -936,15 +976,14 @@ def _ads_section(ctx: _Context) -> Section | None:
     s = ctx.say
     if not ctx._available("ad_spend"):
         return None
-    metrics = ["ad_spend", "ad_amount", "roas", "clicks", "cpc", "ctr"]
-    rows = _split(ctx, metrics, ["store", "ad_tool"] if len(ctx.stores) > 1 else ["ad_tool"])
+    by = _by_store(ctx, "ad_tool")
+    rows = _split(ctx, AD_TOOL_METRICS, by)
     rows.sort(key=lambda r: -(r.get("ad_spend") or 0))
-    by = ["store", "ad_tool"] if len(ctx.stores) > 1 else ["ad_tool"]
     cols = [Column(d, s.dimension(ctx.cat, d)) for d in by]
     cols += _metric_columns(ctx, "ad_spend") + _metric_columns(ctx, "ad_amount", prev=False)
     cols += _metric_columns(ctx, "roas") + _metric_columns(ctx, "clicks", prev=False)
     cols += [Column("cpc", ctx.name("cpc"), "money_per"), Column("ctr", ctx.name("ctr"), "ratio")]
-    campaigns = _split(ctx, ["ad_spend", "ad_amount", "roas"], ["store", "campaign"])
+    campaigns = _split(ctx, CAMPAIGN_METRICS, ["store", "campaign"])
     campaigns.sort(key=lambda r: -(r.get("ad_spend") or 0))
     ccols = [Column("store", s.dimension(ctx.cat, "store")), Column("campaign", s.dimension(ctx.cat, "campaign"))]
     ccols += _metric_columns(ctx, "ad_spend", prev=False) + _metric_columns(ctx, "ad_amount", prev=False, pct=False)

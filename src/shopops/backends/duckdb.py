@@ -11,8 +11,11 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 import pyarrow as pa
+import pyarrow.types as pat
 import sqlglot.expressions as sge
+from ibis.backends.duckdb.converter import DuckDBPandasData
 
 from shopops.errors import ConfigError
 
@@ -40,6 +43,41 @@ def connect_duckdb(path: Path | str, *, read_only: bool = False, memory_limit: s
     _raw(con).execute("SET preserve_insertion_order = false")
     _raw(con).execute("SET memory_limit = ?", [memory_limit or _half_of_memory()])
     return con
+
+
+def fetch_frame(con: ibis.BaseBackend | duckdb.DuckDBPyConnection, text: str, schema: ibis.Schema) -> pd.DataFrame:
+    """Run ``text`` (SQL that Ibis compiled) and return its rows as Ibis' ``execute`` would.
+
+    ``con.sql(text).execute()`` would parse the text back into an Ibis expression and compile it again,
+    which costs a weekly report about a fifth of a second. ``con``: the warehouse's backend, or a
+    :func:`reader` (which is closed when the rows are in).
+    """
+    raw = con if isinstance(con, duckdb.DuckDBPyConnection) else _raw(con)
+    try:
+        table = raw.sql(text).to_arrow_table()
+    finally:
+        if raw is con:
+            raw.close()
+    # as DuckDB's Ibis backend converts (ibis/backends/duckdb/__init__.py, Backend.execute)
+    frame = pd.DataFrame(
+        {
+            name: column.to_pylist()
+            if pat.is_nested(column.type) or pat.is_dictionary(column.type) or column.null_count
+            else column.to_pandas()
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+    converted: pd.DataFrame = DuckDBPandasData.convert_table(frame, schema)
+    return converted
+
+
+def reader(con: ibis.BaseBackend) -> duckdb.DuckDBPyConnection:
+    """A new connection to the warehouse's database (DuckDB's ``cursor()``), for :func:`fetch_frame`
+    on another thread: two threads must not run statements on one connection object. Made on the
+    thread that owns ``con``."""
+    cursor = _raw(con).cursor()
+    cursor.execute("SET TimeZone = 'UTC'")  # the one setting of connect_duckdb that is per connection
+    return cursor
 
 
 def _half_of_memory() -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,7 +36,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.errors import QueryError
+from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import calendar, gaps
 from shopops.metrics.catalogue import Catalogue, Metric, load_catalogue, names
 from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, in_days, merge_days, optional_tables
@@ -419,7 +420,7 @@ def _execute(wh: Warehouse, expr: ir.Table, q: MetricQuery, cat: Catalogue) -> t
     # Compiling a large expression costs Ibis more than DuckDB spends running it (0.5–1 s for the
     # report's headline query), so it is compiled once: the SQL shown is the SQL that runs.
     text = sql(wh, expr)
-    frame = wh.con.sql(text, schema=expr.schema()).execute()
+    frame = wh.fetch(text, expr.schema())
     return _tidy(frame, q, cat, wh.settings.fiscal_year_start_month), text
 
 
@@ -477,6 +478,18 @@ class _Wide:
     densified: bool  # every period × store-level value is a row, whether a fact had rows there or not
 
 
+@dataclass(frozen=True)
+class _Started:
+    """A statement of a :class:`Batch`, compiled (and with ``future``, running)."""
+
+    query: MetricQuery  # what it fetches
+    periods: frozenset[tuple[date, date]]
+    expr: ir.Table
+    text: str
+    scope: Scope
+    future: Future[pd.DataFrame] | None = None
+
+
 class Batch:
     """Metric queries that share range, grain, split and filters answered by one statement.
 
@@ -506,6 +519,8 @@ class Batch:
         self._span: tuple[tuple[tuple[date, date], ...], str] | None = None
         self._extra: tuple[tuple[date, date], ...] = ()  # periods a span's statement reads when asked
         self._extra_planned: dict[_Key, set[tuple[date, date]]] = {}
+        self._spanned: set[_Key] = set()  # planned keys that are a span's statement
+        self._pending: dict[_Key, _Started] = {}  # statements prefetch() started
 
     def span(
         self, periods: Sequence[tuple[date, date]], grain: str, *, extra: Sequence[tuple[date, date]] = ()
@@ -564,6 +579,8 @@ class Batch:
         """Fetch ``q``'s metrics with the first query of its split."""
         key = self._key(self._fetched(q))
         self._planned.setdefault(key, {}).update(dict.fromkeys(q.metrics))
+        if key != self._key(q):
+            self._spanned.add(key)
         if (q.start, q.end) in self._extra and key != self._key(q):
             self._extra_planned.setdefault(key, set()).add((q.start, q.end))
 
@@ -576,6 +593,8 @@ class Batch:
         key = self._key(fetched)
         wide = self._done.get(key)
         spanned = key != self._key(q)
+        if wide is None and key in self._pending:
+            wide = self._done[key] = self._finish(self._pending.pop(key))
         if (
             wide is None
             or not set(q.metrics) <= set(wide.metrics)
@@ -586,7 +605,37 @@ class Batch:
             wide = self._done[key] = self._fetch(replace(fetched, metrics=metrics), q, periods)
         return self._view(wide, q)
 
-    def _fetch(self, wide_q: MetricQuery, q: MetricQuery, periods: frozenset[tuple[date, date]]) -> _Wide:
+    def prefetch(self) -> int:
+        """Start the statement of every planned split now, each on the warehouse's worker thread
+        (:meth:`Warehouse.submit`), and return how many were started: the engine runs them while the
+        caller compiles the next one and works on the results of earlier ones, and :meth:`run` waits for
+        its statement only if it has not finished. Nothing starts where the warehouse cannot run
+        statements in the background (Spark, or outside ``wh.reads()``); :meth:`run` then fetches as
+        usual. The rows are those :meth:`run` would fetch for the planned queries."""
+        started = 0
+        for key, metrics in self._planned.items():
+            if key in self._done or key in self._pending:
+                continue
+            start, end, grain, by, where = key
+            q = MetricQuery(metrics=tuple(metrics), start=start, end=end, grain=grain, by=by, where=dict(where))
+            periods = (
+                frozenset({*self._span[0], *self._extra_planned.get(key, ())})
+                if key in self._spanned and self._span is not None
+                else frozenset()
+            )
+            try:
+                compiled = self._compile(q, q, periods)
+            except (QueryError, NotAvailableError):  # run() raises it for the query that asks
+                continue
+            future = self.wh.submit(compiled.text, compiled.expr.schema())
+            if future is None:
+                return started
+            self._pending[key] = replace(compiled, future=future)
+            self.statements += 1
+            started += 1
+        return started
+
+    def _compile(self, wide_q: MetricQuery, q: MetricQuery, periods: frozenset[tuple[date, date]]) -> _Started:
         cat = self.cat
         days = merge_days(periods)
         if days:  # the span's periods it reads, with the days between them left out
@@ -594,10 +643,21 @@ class Batch:
         scope = Scope.of(self.wh, wide_q, cat)
         gaps.refuse_when_nothing(q, cat, scope)  # as run() would, before anything runs
         expr = _period_table(self.wh, wide_q, cat, scope, keep_rows=True, days=days if len(days) > 1 else ())
-        frame, text = _execute(self.wh, expr, wide_q, cat)
+        return _Started(wide_q, periods, expr, sql(self.wh, expr), scope)
+
+    def _fetch(self, wide_q: MetricQuery, q: MetricQuery, periods: frozenset[tuple[date, date]]) -> _Wide:
+        started = self._compile(wide_q, q, periods)
         self.statements += 1
-        densified = len(store_dims(wide_q, cat)) == len(wide_q.by) and bool(scope.stores)
-        return _Wide(wide_q.metrics, periods, frame, text, scope, densified)
+        return self._finish(started)
+
+    def _finish(self, started: _Started) -> _Wide:
+        wide_q, scope = started.query, started.scope
+        frame = started.future.result() if started.future is not None else None
+        if frame is None:
+            frame = self.wh.fetch(started.text, started.expr.schema())
+        frame = _tidy(frame, wide_q, self.cat, self.wh.settings.fiscal_year_start_month)
+        densified = len(store_dims(wide_q, self.cat)) == len(wide_q.by) and bool(scope.stores)
+        return _Wide(wide_q.metrics, started.periods, frame, started.text, scope, densified)
 
     def _view(self, wide: _Wide, q: MetricQuery) -> pd.DataFrame:
         cat, scope = self.cat, wide.scope

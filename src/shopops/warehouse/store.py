@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from shopops.backends import connect_duckdb, export_parquet, replace_rows, transaction
-from shopops.backends.duckdb import persistent_tables
+from shopops.backends.duckdb import fetch_frame, persistent_tables, reader
 from shopops.errors import ConfigError
 from shopops.settings import Settings
 from shopops.warehouse.schema import TABLES
@@ -47,6 +49,7 @@ class Warehouse:
         self._fields: dict[str, dict[str, set[str]]] | None = None  # per store; cached on Spark and in reads()
         self._tables: dict[str, ir.Table] = {}  # likewise (each lookup asks the engine for the schema)
         self._reading = 0  # depth of reads() blocks
+        self._pool: ThreadPoolExecutor | None = None  # runs submit()'s statements; lives in a reads() block
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Warehouse:
@@ -153,8 +156,12 @@ class Warehouse:
             yield self
         finally:
             self._reading -= 1
-            if not self._reading and self.engine != "spark":
-                self._fields, self._tables = None, {}
+            if not self._reading:
+                if self._pool is not None:  # statements nobody asked for (an error ended the block)
+                    self._pool.shutdown(wait=True, cancel_futures=True)
+                    self._pool = None
+                if self.engine != "spark":
+                    self._fields, self._tables = None, {}
 
     def _caching(self) -> bool:
         return self.engine == "spark" or self._reading > 0
@@ -165,6 +172,30 @@ class Warehouse:
         if name not in self._tables:
             self._tables[name] = self.con.table(name)
         return self._tables[name]
+
+    def fetch(self, text: str, schema: ibis.Schema) -> pd.DataFrame:
+        """The rows of ``text``, SQL compiled by ``self.con.compile`` from an expression of ``schema``,
+        as ``expr.execute()`` returns them (without Ibis parsing the text back: see ``fetch_frame``)."""
+        if self.engine == "duckdb":
+            return fetch_frame(self.con, text, schema)
+        frame: pd.DataFrame = self.con.sql(text, schema=schema).execute()
+        return frame
+
+    def submit(self, text: str, schema: ibis.Schema) -> Future[pd.DataFrame] | None:
+        """Start :meth:`fetch` of ``text`` on a worker thread and return its future, or None where this
+        warehouse cannot: outside a :meth:`reads` block, or on Spark (its jobs already use the cluster).
+
+        On DuckDB the worker runs the statement on its own connection to the same file, and DuckDB runs it
+        while this thread carries on: a report compiles the next statement and works on the results of
+        the previous ones while DuckDB runs this one. ``SHOPOPS_READ_THREADS`` sets the number of
+        statements that run at once (default 1: each already uses every core DuckDB is given).
+        """
+        if self.engine != "duckdb" or not self._reading:
+            return None
+        if self._pool is None:
+            workers = int(os.environ.get("SHOPOPS_READ_THREADS", "1"))
+            self._pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="shopops-read")
+        return self._pool.submit(fetch_frame, reader(self.con), text, schema)
 
     def export_parquet(self, out_dir: Path | str) -> dict[str, Path]:
         """Write every canonical table as ``out_dir/<table>/part-0.parquet``: the layout the Spark
