@@ -743,15 +743,19 @@ def child_pandas(warehouse: str, weekfile: str) -> dict[str, Any]:
 
 
 def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[str, Any]:
-    """One report with its queries counted and timed: Ibis compile, table lookups, ``fields_available``, and
-    DuckDB running each statement and fetching its result (Arrow), per section and per metric query."""
+    """One report with a timeline of its statements: when each was compiled (on the report's thread),
+    when DuckDB ran it and on which thread (the batch's worker, or the report's own thread), and how
+    long each section waited for the worker; with Ibis compile time, table lookups and
+    ``fields_available`` lookups per section."""
     import cProfile
     import pstats
+    import threading
 
     import ibis.backends.duckdb as ibis_duckdb
     import ibis.backends.sql as ibis_sql
 
     import shopops.analyses.report as rep
+    import shopops.warehouse.store as store
     from shopops.project import Project
     from shopops.warehouse.store import Warehouse
 
@@ -759,11 +763,16 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
 
     w = json.loads(Path(weekfile).read_text())
     section = ["setup"]
-    metric_runs: list[dict[str, Any]] = []  # one per statement of the metric layer (run() or a Batch)
     counts: Counter[tuple[str, str]] = Counter()
     secs: Counter[tuple[str, str]] = Counter()
-    executed: list[tuple[str, str]] = []  # (section, sql)
+    statements: list[dict[str, Any]] = []  # every statement DuckDB ran, on any thread
+    compiled: dict[str, dict[str, Any]] = {}  # SQL text of a metric statement -> what it asks
+    spans: list[dict[str, Any]] = []  # sections: start, end
+    t0 = [0.0]
     last_sql: list[str] = [""]
+
+    def now() -> float:
+        return time.perf_counter() - t0[0]
 
     def timed(kind: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -779,81 +788,93 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     plain_compile = ibis_sql.SQLBackend.compile
 
     def compile_(self: Any, expr: Any, /, **kwargs: Any) -> str:
-        # the metric layer compiles each query once, pretty (its SQL is kept in attrs and runs as text);
-        # Ibis' execute compiles the small statements, and the thin wrapper of a metric query's text
-        kind = "compile, pretty (metric queries)" if kwargs.get("pretty") else "compile in execute"
-        out: str = timed(kind, plain_compile)(self, expr, **kwargs)
-        if kind == "compile in execute":
-            last_sql[0] = out
+        out: str = timed("Ibis compile", plain_compile)(self, expr, **kwargs)
+        last_sql[0] = out
         return out
 
-    plain_execute = ibis_duckdb.Backend.execute
-    plain_relation = ibis_duckdb.Backend._to_duckdb_relation
-    engine_s: list[float] = []  # DuckDB running the statement and fetching it as Arrow, per statement
+    def ran(text: str, started: float, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        finally:
+            statements.append(
+                {
+                    "text": text,
+                    "thread": "worker" if threading.current_thread().name.startswith("shopops-read") else "report",
+                    "start": started,
+                    "end": now(),
+                    "section": section[0],
+                }
+            )
 
-    class TimedRelation:
-        def __init__(self, rel: Any) -> None:
-            self._rel = rel
+    plain_fetch = store.fetch_frame  # metric statements (the batch's worker and run())
 
-        def to_arrow_table(self, *args: Any, **kwargs: Any) -> Any:
-            clock = time.perf_counter()
-            try:
-                return self._rel.to_arrow_table(*args, **kwargs)
-            finally:
-                engine_s[-1] += time.perf_counter() - clock
+    def fetch_frame(con: Any, text: str, schema: Any) -> Any:
+        return ran(text, now(), lambda: plain_fetch(con, text, schema))
 
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._rel, name)
-
-    def relation(self: Any, expr: Any, /, **kwargs: Any) -> Any:
-        return TimedRelation(plain_relation(self, expr, **kwargs))
+    plain_execute = ibis_duckdb.Backend.execute  # everything else (targets, titles, lookups)
 
     def execute(self: Any, expr: Any, /, **kwargs: Any) -> Any:
-        engine_s.append(0.0)
-        out = timed("execute (all of it)", plain_execute)(self, expr, **kwargs)
-        executed.append((section[0], last_sql[0]))
-        counts[section[0], "DuckDB run + fetch"] += 1
-        secs[section[0], "DuckDB run + fetch"] += engine_s[-1]
+        started = now()
+        out = None
+
+        def go() -> Any:
+            nonlocal out
+            out = plain_execute(self, expr, **kwargs)
+            return out
+
+        return ran_execute(started, go)
+
+    def ran_execute(started: float, go: Callable[[], Any]) -> Any:
+        result = go()
+        statements.append(
+            {"text": last_sql[0], "thread": "report", "start": started, "end": now(), "section": section[0]}
+        )
+        return result
+
+    plain_batch_compile = metric_query.Batch._compile
+
+    def batch_compile(self: Any, wide_q: Any, q: Any, periods: Any) -> Any:
+        clock = time.perf_counter()
+        out = plain_batch_compile(self, wide_q, q, periods)
+        query = out.query
+        compiled[out.text] = {
+            "what": ",".join(query.metrics)
+            + (f" by {','.join(query.by)}" if query.by else "")
+            + (f" per {query.grain}" if query.grain != "total" else ""),
+            "period": f"{query.start}..{query.end}",
+            "compile_s": time.perf_counter() - clock,
+            "planned_in": section[0],
+        }
         return out
 
-    ibis_duckdb.Backend._to_duckdb_relation = relation  # type: ignore[method-assign]
-    Warehouse.fields_available = timed("fields_available()", Warehouse.fields_available)  # type: ignore[method-assign]
+    plain_finish = metric_query.Batch._finish
 
+    def finish(self: Any, started: Any) -> Any:
+        return timed("waiting for the worker", lambda: plain_finish(self, started))()
+
+    store.fetch_frame = fetch_frame  # type: ignore[assignment]
+    metric_query.Batch._compile = batch_compile  # type: ignore[method-assign]
+    metric_query.Batch._finish = finish  # type: ignore[method-assign]
+    Warehouse.fields_available = timed("fields_available()", Warehouse.fields_available)  # type: ignore[method-assign]
     ibis_sql.SQLBackend.compile = compile_  # type: ignore[method-assign]
     ibis_duckdb.Backend.execute = execute  # type: ignore[method-assign]
     ibis_duckdb.Backend.table = timed("table() lookup (DESCRIBE)", ibis_duckdb.Backend.table)  # type: ignore[method-assign]
-    plain_timed = rep._timed
+    plain_timed, plain_plan = rep._timed, rep._plan
 
     def in_section(ctx: Any, name: str, fn: Callable[[], Any]) -> Any:
         section[0] = name
+        spans.append({"section": name, "start": now()})
         try:
             return plain_timed(ctx, name, fn)
         finally:
+            spans[-1]["end"] = now()
             section[0] = "other"
 
+    def planning(ctx: Any) -> None:
+        in_section(ctx, "plan (compiles and starts the batch)", lambda: plain_plan(ctx))
+
     rep._timed = in_section  # type: ignore[assignment]
-    plain_run = metric_query._execute  # every statement of the metric layer (run() and Batch) goes through it
-
-    def run(wh: Any, expr: Any, q: Any, cat: Any) -> Any:
-        clock = time.perf_counter()
-        out = timed("metric statement (all of it)", plain_run)(wh, expr, q, cat)
-        what = (
-            ",".join(q.metrics)
-            + (f" by {','.join(q.by)}" if q.by else "")
-            + (f" per {q.grain}" if q.grain != "total" else "")
-        )
-        metric_runs.append(
-            {
-                "section": section[0],
-                "what": what,
-                "period": f"{q.start}..{q.end}",
-                "seconds": time.perf_counter() - clock,
-                "statement": len(executed) - 1,
-            }
-        )
-        return out
-
-    metric_query._execute = run  # type: ignore[attr-defined]
+    rep._plan = planning  # type: ignore[assignment]
     asked = [0]  # metric queries the sections and analyses ask (a Batch answers several from one statement)
     plain_batch_run = metric_query.Batch.run
 
@@ -867,15 +888,18 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     with Project.open(project) as p:
         if cprofile_out:
             profiler.enable()
+        t0[0] = time.perf_counter()
         report = rep.build_report(p, rep.ReportParams("weekly", day=date.fromisoformat(w["day"]), stores=SCOPE))
         profiler.disable()
         total = time.perf_counter() - clock
-        scans: Counter[str] = Counter()
-        kinds: Counter[str] = Counter()
-        for _, sql in executed:
-            tables = re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql)
-            scans.update(tables)
-            kinds[_query_kind(set(tables), sql)] += 1
+    scans: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for st in statements:
+        tables = re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', st["text"])
+        scans.update(tables)
+        kinds[_query_kind(set(tables), st["text"])] += 1
+        st.update(compiled.get(st["text"], {"what": _query_kind(set(tables), st["text"])}))
+        del st["text"]
     if cprofile_out:
         with open(cprofile_out, "w") as fh:
             stats = pstats.Stats(profiler, stream=fh)
@@ -885,17 +909,16 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     for (name, kind), n in counts.items():
         by_section[name][f"{kind} n"] = n
         by_section[name][f"{kind} s"] = secs[name, kind]
-    for m in metric_runs:
-        m["duckdb"] = engine_s[m["statement"]]
+    for sp in spans:
+        by_section[sp["section"]].update(start=sp["start"], end=sp["end"])
     return {
-        "metric_runs": metric_runs,
+        "statements": sorted(statements, key=lambda st: st["start"]),
         "queries": asked[0],
         "seconds": total,
         "timings": report.timings,
         "sections": by_section,
         "scans": dict(scans),
         "kinds": dict(kinds),
-        "statements": len(executed),
     }
 
 
@@ -1082,64 +1105,57 @@ def markdown(result: dict[str, Any], args: argparse.Namespace) -> str:
     ]
     profile = result.get("profile")
     if profile:
-        lines += [
-            "",
-            f"Query profile (one more report, {profile['seconds']:.1f} s with the counters on; "
-            f"{profile['statements']} statements executed; count / seconds; *metric statement* is all of "
-            "one statement of the metric layer (compiling, running, tidying); *execute* all of Ibis' execute "
-            "(compile, DuckDB, conversion to pandas); *DuckDB run + fetch* DuckDB running the statement and "
-            "handing over the result as Arrow):",
-            "",
-        ]
-        order = (
-            "metric statement (all of it)",
-            "execute (all of it)",
-            "compile, pretty (metric queries)",
-            "compile in execute",
-            "DuckDB run + fetch",
-            "table() lookup (DESCRIBE)",
-            "fields_available()",
-        )
-        found = {k[:-2] for v in profile["sections"].values() for k in v if k.endswith(" n")}
-        kinds = [k for k in order if k in found] + sorted(found - set(order))
-        head = ["section", *kinds]
-        lines.append("| " + " | ".join(head) + " |")
-        lines.append("|" + "---|" * len(head))
-        totals: Counter[str] = Counter()
-        sums: dict[str, float] = defaultdict(float)
-        for name, v in profile["sections"].items():
-            cells = []
-            for k in kinds:
-                n, secs = v.get(f"{k} n", 0), v.get(f"{k} s", 0.0)
-                totals[k] += n
-                sums[k] += secs
-                cells.append(f"{n} / {secs:.2f}" if n else "")
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
-        cells = [f"{totals[k]} / {sums[k]:.2f}" for k in kinds]
-        lines.append("| **total** | " + " | ".join(cells) + " |")
-        lines += [
-            "",
-            "Statements by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(profile["kinds"].items())) + ".",
-            "Table references in them: " + ", ".join(f"{k} {n}" for k, n in sorted(profile["scans"].items())) + ".",
-        ]
-        mr = profile["metric_runs"]
-        distinct = {(m["what"], m["period"]) for m in mr}
-        lines += [
-            f"Metric queries asked: {profile.get('queries', '?')}, answered by {len(mr)} statements "
-            f"(a `Batch` runs the queries sharing a split as one; {len(distinct)} distinct (metrics, split, period)); {sum(m['seconds'] for m in mr):.2f} s in them, of which DuckDB "
-            f"{sum(m['duckdb'] for m in mr):.2f} s. The slowest:",
-            "",
-            "| section | metrics, split | period | query() s | DuckDB s |",
-            "|---|---|---|---|---|",
-        ]
-        for m in sorted(mr, key=lambda m: -m["duckdb"])[:15]:
-            lines.append(f"| {m['section']} | {m['what']} | {m['period']} | {m['seconds']:.2f} | {m['duckdb']:.2f} |")
+        lines += profile_markdown(profile)
     lines += [
         "",
         f"Reproduce: `python benchmarks/bench_report.py --orders {args.orders} --repeat {args.repeat}` "
         f"(the project is built once and cached in {args.work}).",
     ]
     return "\n".join(lines)
+
+
+def profile_markdown(profile: dict[str, Any]) -> list[str]:
+    sts = profile["statements"]
+    worker = [st for st in sts if st["thread"] == "worker"]
+    busy = sum(st["end"] - st["start"] for st in worker)
+    lines = [
+        "",
+        f"Timeline of one more report ({profile['seconds']:.1f} s with the counters on; {len(sts)} statements, "
+        f"{len(worker)} of them on the batch's worker, busy {busy:.2f} s; {profile['queries']} metric queries asked). "
+        "Sections in the order they run; *Ibis compile* and *waiting* are the report thread's:",
+        "",
+        "| section | from – to (s) | Ibis compile n / s | waiting for the worker n / s | statements on the report thread n / s |",
+        "|---|---|---|---|---|",
+    ]
+    for name, v in profile["sections"].items():
+        if "start" not in v:
+            continue
+        own = [st for st in sts if st["thread"] == "report" and st["section"] == name]
+        cells = [
+            f"{v['start']:.2f} – {v['end']:.2f}",
+            *(
+                f"{int(v.get(f'{k} n', 0))} / {v.get(f'{k} s', 0.0):.2f}" if v.get(f"{k} n") else ""
+                for k in ("Ibis compile", "waiting for the worker")
+            ),
+            f"{len(own)} / {sum(st['end'] - st['start'] for st in own):.2f}" if own else "",
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Statements by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(profile["kinds"].items())) + ".",
+        "Table references in them: " + ", ".join(f"{k} {n}" for k, n in sorted(profile["scans"].items())) + ".",
+        "",
+        "The statements, in the order they started (metric statements: compiled in *plan*, run on the worker):",
+        "",
+        "| start – end (s) | thread | what | period | compile s |",
+        "|---|---|---|---|---|",
+    ]
+    for st in sts:
+        compile_s = f"{st['compile_s']:.2f}" if "compile_s" in st else ""
+        lines.append(
+            f"| {st['start']:.2f} – {st['end']:.2f} | {st['thread']} | {st['what']} | {st.get('period', '')} | {compile_s} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -109,6 +109,20 @@ def test_reads_look_tables_and_fields_up_once(shop: Project) -> None:  # noqa: F
     assert wh.fields_available("s") == fields and "paid_at" in fields["orders"]
 
 
+def test_memo_computes_once_per_reads_block(shop: Project) -> None:  # noqa: F811
+    wh = shop.warehouse
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert (wh.memo("k", compute), wh.memo("k", compute)) == (1, 2)  # outside a block: every call
+    with wh.reads():
+        assert (wh.memo("k", compute), wh.memo("k", compute), wh.memo("other", compute)) == (3, 3, 4)
+    assert wh.memo("k", compute) == 5  # the block's values end with it
+
+
 W3_END = date(2026, 1, 18)
 WEEKS = [(W2, date(2026, 1, 11)), (date(2026, 1, 12), W3_END)]
 

@@ -402,7 +402,7 @@ def _recorded(
                 f"{dim}: not analysed — the exports of {', '.join(sorted(lacking))} do not record it"
                 " (leave those stores out with --store, or use --source traffic for channels)"
             )
-        elif dim == "buyer_type" and history_notes(wh, replace(q, by=(dim,)), cat, scope, batch.first_orders):
+        elif dim == "buyer_type" and history_notes(wh, replace(q, by=(dim,)), cat, scope):
             notes.append(f"{dim}: not analysed — the orders start less than 365 days before {params.base_start}")
         else:
             kept.append(dim)

@@ -122,34 +122,31 @@ def uses_buyer_type(q: MetricQuery, cat: Catalogue) -> bool:
     return uses or any("buyer_type" in cat.metrics[b].where for m in q.metrics for b in cat.base_metrics(m))
 
 
-FirstOrders = dict[tuple[str, ...], list[tuple[str, date]]]  # stores -> (store, day of its first order)
-
-
-def history_notes(
-    wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope, first_orders: FirstOrders | None = None
-) -> list[str]:
+def history_notes(wh: Warehouse, q: MetricQuery, cat: Catalogue, scope: Scope) -> list[str]:
     """Returning buyers need a year of history before the range; say when the imports start later.
 
-    ``first_orders``: a cache of the stores' first order days, kept by the caller between queries."""
+    The stores' first order days are looked up once per ``wh.reads()`` block (a report asks often)."""
     uses = uses_buyer_type(q, cat)
     stores = tuple(s.name for s in scope.stores if "orders.buyer_id" in scope.fields[s.name])
     if not uses or not stores:
         return []
-    first_orders = {} if first_orders is None else first_orders
-    if stores not in first_orders:
-        o = wh.table("orders")
-        o = o.filter(o.store.isin(list(stores)))
-        frame = o.group_by("store").aggregate(first=o.created_at.min()).order_by("store").execute()
-        first_orders[stores] = [(str(r.store), pd.Timestamp(r.first).date()) for r in frame.itertuples(index=False)]
+    first_orders = wh.memo(("first orders", stores), lambda: _first_orders(wh, stores))
     needed = calendar.shift(q.start, days=-365)
     out = []
-    for store, day in first_orders[stores]:
+    for store, day in first_orders:
         if day > needed:
             out.append(
                 f"returning buyers: the orders of store {store} start on {day}, less than 365 days before"
                 f" {q.start}; buyers who paid before that count as new"
             )
     return out
+
+
+def _first_orders(wh: Warehouse, stores: tuple[str, ...]) -> list[tuple[str, date]]:
+    o = wh.table("orders")
+    o = o.filter(o.store.isin(list(stores)))
+    frame = o.group_by("store").aggregate(first=o.created_at.min()).order_by("store").execute()
+    return [(str(r.store), pd.Timestamp(r.first).date()) for r in frame.itertuples(index=False)]
 
 
 def refuse_when_nothing(q: MetricQuery, cat: Catalogue, scope: Scope) -> None:

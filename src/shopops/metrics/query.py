@@ -515,7 +515,6 @@ class Batch:
         self.statements = 0  # statements the batch ran
         self._planned: dict[_Key, dict[str, None]] = {}
         self._done: dict[_Key, _Wide] = {}
-        self.first_orders: gaps.FirstOrders = {}  # for the notes on buyer history (see gaps.history_notes)
         self._span: tuple[tuple[tuple[date, date], ...], str] | None = None
         self._extra: tuple[tuple[date, date], ...] = ()  # periods a span's statement reads when asked
         self._extra_planned: dict[_Key, set[tuple[date, date]]] = {}
@@ -674,7 +673,7 @@ class Batch:
         )
         frame.attrs = {}
         notes = gaps.notes(q, cat, scope)
-        notes += gaps.history_notes(self.wh, q, cat, scope, self.first_orders)
+        notes += gaps.history_notes(self.wh, q, cat, scope)
         return _attach(frame, q, cat, notes, wide.text, scope.names())
 
 

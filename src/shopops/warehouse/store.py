@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import ibis
 import ibis.expr.types as ir
@@ -18,6 +18,8 @@ from shopops.backends.duckdb import fetch_frame, persistent_tables, reader
 from shopops.errors import ConfigError
 from shopops.settings import Settings
 from shopops.warehouse.schema import TABLES
+
+T = TypeVar("T")
 
 
 class Warehouse:
@@ -50,6 +52,7 @@ class Warehouse:
         self._tables: dict[str, ir.Table] = {}  # likewise (each lookup asks the engine for the schema)
         self._reading = 0  # depth of reads() blocks
         self._pool: ThreadPoolExecutor | None = None  # runs submit()'s statements; lives in a reads() block
+        self._memo: dict[Hashable, Any] = {}  # memo()'s values; likewise
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Warehouse:
@@ -160,11 +163,22 @@ class Warehouse:
                 if self._pool is not None:  # statements nobody asked for (an error ended the block)
                     self._pool.shutdown(wait=True, cancel_futures=True)
                     self._pool = None
+                self._memo = {}
                 if self.engine != "spark":
                     self._fields, self._tables = None, {}
 
     def _caching(self) -> bool:
         return self.engine == "spark" or self._reading > 0
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per :meth:`reads` block for each ``key`` (every call outside one): for
+        facts about the data that later layers look up often, such as the stores' first order days."""
+        if not self._reading:
+            return compute()
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     def table(self, name: str) -> ir.Table:
         if not self._caching():
