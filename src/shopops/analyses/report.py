@@ -131,7 +131,11 @@ def default_day(kind: str, last_day: date) -> date:
 
 
 def last_data_day(wh: Warehouse, stores: Sequence[str]) -> date | None:
-    """The newest day with an order (paid or created) in ``stores``."""
+    """The newest day with an order (paid or created) in ``stores`` (looked up once per ``wh.reads()``)."""
+    return wh.memo(("last data day", tuple(stores)), lambda: _last_data_day(wh, stores))
+
+
+def _last_data_day(wh: Warehouse, stores: Sequence[str]) -> date | None:
     o = wh.table("orders")
     if stores:
         o = o.filter(o.store.isin(list(stores)))
