@@ -930,7 +930,7 @@ def _query_kind(tables: set[str], sql: str) -> str:
     if tables == {"imports"}:
         return "fields_available (imports)"
     if tables == {"orders"}:
-        return "first order per store (history check)"
+        return "first order per store (history check)" if "MIN(" in sql else "newest order day"
     return ", ".join(sorted(tables)) or "no table"
 
 

@@ -334,3 +334,23 @@ def test_fetch_converts_as_ibis_execute(shop: Project) -> None:  # noqa: F811
         future = wh.submit(text, expr.schema())
         assert future is not None
         pd.testing.assert_frame_equal(future.result(), alone, check_exact=True)
+
+
+def test_read_threads_is_checked(shop: Project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from shopops.errors import ConfigError
+
+    wh = shop.warehouse
+    q = _query(["paid_amount", "uv"], ["store"], "total", BOTH)
+    monkeypatch.setenv("SHOPOPS_READ_THREADS", "two")
+    with wh.reads(), pytest.raises(ConfigError, match="SHOPOPS_READ_THREADS='two'"):
+        batch = Batch(wh)
+        batch.plan(q)
+        batch.prefetch()
+    monkeypatch.setenv("SHOPOPS_READ_THREADS", "2")
+    with wh.reads():
+        batch = Batch(wh)
+        batch.plan(q)
+        batch.plan(_query(["uv"], ["channel"], "total", {"store": ("s",)}))
+        assert batch.prefetch() == 2
+        assert wh._pool is not None and wh._pool._max_workers == 2
+        _same(batch.run(q), run(wh, q))

@@ -207,8 +207,7 @@ class Warehouse:
         if self.engine != "duckdb" or not self._reading:
             return None
         if self._pool is None:
-            workers = int(os.environ.get("SHOPOPS_READ_THREADS", "1"))
-            self._pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="shopops-read")
+            self._pool = ThreadPoolExecutor(_read_threads(), thread_name_prefix="shopops-read")
         return self._pool.submit(fetch_frame, reader(self.con), text, schema)
 
     def export_parquet(self, out_dir: Path | str) -> dict[str, Path]:
@@ -260,6 +259,16 @@ class Warehouse:
             frame = self.table(name).to_pandas()
             out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
         return out
+
+
+def _read_threads() -> int:
+    text = os.environ.get("SHOPOPS_READ_THREADS", "1")
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ConfigError(
+            f"SHOPOPS_READ_THREADS={text!r} is not a number of threads",
+            hint="set it to 1 (the default) or more, or unset it",
+        )
+    return int(text)
 
 
 def _fields_by_store(frame: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
