@@ -348,6 +348,7 @@ class Clock:
 
 
 def child_report(project: str, weekfile: str, out: str) -> dict[str, Any]:
+    import shopops.plan.track  # noqa: F401  (the report imports it when it gets to the targets)
     from shopops.analyses.report import ReportParams, build_report
     from shopops.project import Project
 
@@ -755,6 +756,7 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     import ibis.backends.sql as ibis_sql
 
     import shopops.analyses.report as rep
+    import shopops.plan.track  # noqa: F401  (as in child_report)
     import shopops.warehouse.store as store
     from shopops.project import Project
     from shopops.warehouse.store import Warehouse

@@ -612,6 +612,8 @@ class Batch:
         statements in the background (Spark, or outside ``wh.reads()``); :meth:`run` then fetches as
         usual. The rows are those :meth:`run` would fetch for the planned queries."""
         started = 0
+        if not self.wh.runs_in_background():
+            return started
         for key, metrics in self._planned.items():
             if key in self._done or key in self._pending:
                 continue
@@ -627,8 +629,6 @@ class Batch:
             except (QueryError, NotAvailableError):  # run() raises it for the query that asks
                 continue
             future = self.wh.submit(compiled.text, compiled.expr.schema())
-            if future is None:
-                return started
             self._pending[key] = replace(compiled, future=future)
             self.statements += 1
             started += 1

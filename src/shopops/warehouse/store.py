@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from shopops.backends import connect_duckdb, export_parquet, replace_rows, transaction
-from shopops.backends.duckdb import fetch_frame, persistent_tables, reader
+from shopops.backends.duckdb import fetch_frame, persistent_tables, reader, table_columns
 from shopops.errors import ConfigError
 from shopops.settings import Settings
 from shopops.warehouse.schema import TABLES
@@ -114,19 +114,18 @@ class Warehouse:
     def ensure_tables(self) -> None:
         """Create missing tables; add columns a newer shopops declares (a forward-only migration)."""
         self._writable("creating tables")
-        existing = set(self.con.list_tables())
+        existing = table_columns(self.con)
         with transaction(self.con):
             for spec in TABLES.values():
                 schema = spec.schema()
                 if spec.name not in existing:
                     self.con.create_table(spec.name, schema=schema)
                     continue
-                have = self.con.table(spec.name).schema()
-                missing = [n for n in schema.names if n not in have.names]
+                missing = [n for n in schema.names if n not in existing[spec.name]]
                 if missing:
                     old = self.con.table(spec.name)
                     widened = old.select(
-                        *[old[n] if n in have.names else ibis.null(schema[n]).name(n) for n in schema.names]
+                        *[old[n] if n in old.columns else ibis.null(schema[n]).name(n) for n in schema.names]
                     )
                     data = widened.to_pyarrow()
                     self.con.drop_table(spec.name)
@@ -142,6 +141,10 @@ class Warehouse:
         ]
         if not rows:
             return
+        stores = self.con.table("stores")
+        have = stores.filter(stores.store.isin([r["store"] for r in rows])).select(*rows[0]).execute()
+        if sorted(have.to_dict("records"), key=lambda r: r["store"]) == sorted(rows, key=lambda r: r["store"]):
+            return  # as recorded: no write (every open of the warehouse comes here)
         frame = ibis.memtable(pd.DataFrame(rows), schema=TABLES["stores"].schema())
         replace_rows(self.con, "stores", frame, ["store"])
 
@@ -195,6 +198,10 @@ class Warehouse:
         frame: pd.DataFrame = self.con.sql(text, schema=schema).execute()
         return frame
 
+    def runs_in_background(self) -> bool:
+        """Whether :meth:`submit` starts statements (on DuckDB, inside a :meth:`reads` block)."""
+        return self.engine == "duckdb" and self._reading > 0
+
     def submit(self, text: str, schema: ibis.Schema) -> Future[pd.DataFrame] | None:
         """Start :meth:`fetch` of ``text`` on a worker thread and return its future, or None where this
         warehouse cannot: outside a :meth:`reads` block, or on Spark (its jobs already use the cluster).
@@ -204,7 +211,7 @@ class Warehouse:
         the previous ones while DuckDB runs this one. ``SHOPOPS_READ_THREADS`` sets the number of
         statements that run at once (default 1: each already uses every core DuckDB is given).
         """
-        if self.engine != "duckdb" or not self._reading:
+        if not self.runs_in_background():
             return None
         if self._pool is None:
             self._pool = ThreadPoolExecutor(_read_threads(), thread_name_prefix="shopops-read")
