@@ -58,9 +58,13 @@ def _prefixed(ctx: FactContext, table: str, *required: str, store: bool = False)
     return t.select(*columns, *([t.store] if store else []))
 
 
-def _with_stores(t: ir.Table, ctx: FactContext) -> ir.Table:
+def _with_stores(t: ir.Table, ctx: FactContext, **columns: ir.Value) -> ir.Table:
+    """``t`` with ``columns`` added (among them ``store`` where ``t`` has it prefixed only) and the
+    ``stores`` columns the query reads, in as few layers as it can (see ``query._period_table``)."""
     if not any(c.startswith("stores.") and c != "stores.store" for c in ctx.columns):
-        return t.mutate(**{col("stores", "store"): t.store})
+        store = columns.get("store", t.store if "store" in t.columns else None)
+        return t.mutate(**columns, **{col("stores", "store"): store})
+    t = t.mutate(**columns) if columns else t
     s = _prefixed(ctx, "stores")
     return t.left_join(s, t.store == s[col("stores", "store")])
 
@@ -109,7 +113,7 @@ def _orders(ctx: FactContext) -> ir.Table:
 def orders_fact(ctx: FactContext) -> ir.Table:
     o = _orders(ctx)
     o = _near_range(o, o[col("orders", "created_at")], ctx)
-    return _with_stores(o.mutate(_day=o[col("orders", "created_at")].date()), ctx)
+    return _with_stores(o, ctx, _day=o[col("orders", "created_at")].date())
 
 
 def paid_orders_fact(ctx: FactContext) -> ir.Table:
@@ -117,7 +121,7 @@ def paid_orders_fact(ctx: FactContext) -> ir.Table:
     pay = pay_time(o, ctx)
     bound = _near_days(pay, ctx.ranges())
     o = o.filter(pay.notnull() if bound is None else bound & pay.notnull())  # (few layers: see query._period_table)
-    return _with_stores(o.mutate(_day=pay_time(o, ctx).date()), ctx)
+    return _with_stores(o, ctx, _day=pay_time(o, ctx).date())
 
 
 def _in_range(t: ir.Table, ctx: FactContext) -> ir.Table:
@@ -184,12 +188,11 @@ def traffic_fact(ctx: FactContext) -> ir.Table:
     per-channel rows.
     """
     t = _prefixed(ctx, "traffic_daily", "date", "channel", "device")
-    t = t.mutate(store=t[col("traffic_daily", "store")], _day=t[col("traffic_daily", "date")])
+    store, day = t[col("traffic_daily", "store")], t[col("traffic_daily", "date")]
     has_c = t[col("traffic_daily", "channel")] != ""
     has_d = t[col("traffic_daily", "device")] != ""
     rank = _level_rank(has_c, "channel" in ctx.split_dims, 1) + _level_rank(has_d, "device" in ctx.split_dims, 2)
-    t = t.mutate(_level=rank)
-    t = t.mutate(_best=t._level.min().over(ibis.window(group_by=[t.store, t._day])))
+    t = t.mutate(store=store, _day=day, _level=rank, _best=rank.min().over(ibis.window(group_by=[store, day])))
     t = t.filter(t._level == t._best).drop("_level", "_best")
     return _with_stores(t, ctx)
 
@@ -203,14 +206,15 @@ def _level_rank(split: ir.BooleanValue, needed: bool, weight: int) -> ir.Integer
 
 def ads_fact(ctx: FactContext) -> ir.Table:
     t = _prefixed(ctx, "ad_spend", "date")
-    return _with_stores(t.mutate(store=t[col("ad_spend", "store")], _day=t[col("ad_spend", "date")]), ctx)
+    return _with_stores(t, ctx, store=t[col("ad_spend", "store")], _day=t[col("ad_spend", "date")])
 
 
 def refunds_fact(ctx: FactContext) -> ir.Table:
     t = _prefixed(ctx, "refunds", "refund_at")
-    t = _near_range(t, t[col("refunds", "refund_at")], ctx)
-    t = t.filter(t[col("refunds", "refund_at")].notnull())
-    return _with_stores(t.mutate(store=t[col("refunds", "store")], _day=t[col("refunds", "refund_at")].date()), ctx)
+    at = t[col("refunds", "refund_at")]
+    bound = _near_days(at, ctx.ranges())
+    t = t.filter(at.notnull() if bound is None else bound & at.notnull())
+    return _with_stores(t, ctx, store=t[col("refunds", "store")], _day=t[col("refunds", "refund_at")].date())
 
 
 BUILDERS: dict[str, Callable[[FactContext], ir.Table]] = {

@@ -268,15 +268,23 @@ def _aggregate_fact(
         days=days,
     )
     t = BUILDERS[fact](ctx)
-    t = t.filter(in_days(t._day, ctx.ranges()))
     fiscal = wh.settings.fiscal_year_start_month
-    t = t.mutate(**{KEY: calendar.period_start_expr(t._day, q.grain, fiscal_start=fiscal, start=q.start)})
-    if wants_type and fact in cat.dimensions["buyer_type"].sources:
-        t = add_buyer_type(t, ctx)
-    dim_values = {d: _dimension_value(t, cat, d, fact) for d in {*dims_used, *_where_dims(cat, bases)}}
-    t = t.mutate(**{f"_dim_{d}": v for d, v in dim_values.items()})
-    for d, values in q.where.items():
-        t = t.filter(t[f"_dim_{d}"].isin([ibis.literal(v, type="string") for v in values]))
+    key = calendar.period_start_expr(t._day, q.grain, fiscal_start=fiscal, start=q.start)
+    typed = wants_type and fact in cat.dimensions["buyer_type"].sources
+    dims = {*dims_used, *_where_dims(cat, bases)}
+    # as few layers as the buyer type allows (Ibis compiles a deep expression slowly: see _period_table)
+    if typed:
+        t = add_buyer_type(t.filter(in_days(t._day, ctx.ranges())).mutate(**{KEY: key}), ctx)
+        t = t.mutate(**{f"_dim_{d}": _dimension_value(t, cat, d, fact) for d in dims})
+        keep = [t[f"_dim_{d}"].isin([ibis.literal(v, type="string") for v in vs]) for d, vs in q.where.items()]
+    else:
+        values = {d: _dimension_value(t, cat, d, fact) for d in dims}
+        keep = [in_days(t._day, ctx.ranges())]
+        keep += [values[d].isin([ibis.literal(v, type="string") for v in vs]) for d, vs in q.where.items()]
+        t = t.filter(*keep).mutate(**{KEY: key}, **{f"_dim_{d}": v for d, v in values.items()})
+        keep = []
+    if keep:
+        t = t.filter(*keep)
     aggs = {b: _aggregate(t, cat.metrics[b]) for b in bases}
     g = t.group_by([t[KEY], *[t[f"_dim_{d}"].name(d) for d in q.by]]).aggregate(**aggs, **{f"_rows_{fact}": t.count()})
     # every fact's part has every base column (and row counter) so the parts stack
