@@ -163,6 +163,40 @@ def test_rfm_as_of_earlier_date_and_start(shop: Project) -> None:
     assert c["recency"].to_dict() == {"ann": 11, "bob": 21, "cat": 16}
 
 
+def test_rfm_money_is_exact_to_the_cent_per_buyer_and_segment(scratch: Project) -> None:
+    # the scores rank integer cents and the segment sums add cents: odd cents and large amounts must stay exact
+    wh = scratch.warehouse
+    clear(wh, "orders")
+    amounts = {"a": ["0.01", "0.10"], "b": ["12345678.99", "0.01"], "c": ["0.03"], "d": ["99999999.99"], "e": ["0.12"]}
+    rows = [
+        {
+            "order_id": f"{b}{i}",
+            "buyer_id": b,
+            "created_at": datetime(2026, 1, 1 + i),
+            "paid_at": datetime(2026, 1, 1 + i),
+            "paid_amount": Decimal(a),
+        }
+        for b, values in amounts.items()
+        for i, a in enumerate(values)
+    ]
+    load_rows(wh, "orders", "uk", rows, ["order_id", "buyer_id", "created_at", "paid_at", "paid_amount"])
+    r = rfm(scratch, RFMParams(as_of=date(2026, 1, 31), stores=("uk",)))
+    c = r.customers.set_index("buyer_id")
+    expected = {b: sum((Decimal(a) for a in values), Decimal("0.00")) for b, values in amounts.items()}
+    assert c["monetary"].to_dict() == expected
+    assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in c["monetary"])
+    assert str(c.loc["b", "monetary"]) == "12345679.00"
+    assert c["m_score"].to_dict() == {"a": 2, "b": 4, "c": 1, "d": 5, "e": 3}
+    assert all(isinstance(v, date) for v in c["last_purchase"])
+    assert str(r.total_revenue) == "112345679.25"
+    for row in r.segments.itertuples():
+        members = r.customers[r.customers["segment"] == row.segment]
+        assert row.revenue == sum(members["monetary"], Decimal("0.00"))
+        assert row.revenue.as_tuple().exponent == -2
+        assert row.buyers == len(members)
+    assert list(c["rfm"]) == [f"{x.r_score}{x.f_score}{x.m_score}" for x in c.itertuples()]
+
+
 def test_missing_buyer_ids_refuse(project: Project, tmp_path: Path) -> None:
     header = "order_id,created_at,paid_at,total_amount,paid_amount"
     import_csv(project, tmp_path, "o.csv", "tmall", "orders", header, [("t1", "2026-01-01", "2026-01-01", 5, 5)])
