@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -30,7 +31,7 @@ import pandas as pd
 
 from shopops.analyses.orderlines import LineScope, check_period, paid_lines
 from shopops.errors import QueryError
-from shopops.project import Project
+from shopops.warehouse.store import warehouse_of
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,12 @@ def sequence_rules(lines: ir.Table, params: BasketParams) -> ir.Table:
     return r.select("store", "x", "y", "buyers_xy", "buyers_x", rate=r.buyers_xy.cast("float64") / r.buyers_x)
 
 
-def basket(project: Project, params: BasketParams) -> BasketResult:
+def basket(project_or_warehouse: Any, params: BasketParams) -> BasketResult:
     """Pairs, triples and follow-up sequences of the orders paid in the period.
 
     >>> basket(project, BasketParams(min_support=0.01, within_days=30)).pairs  # doctest: +SKIP
     """
-    wh = project.warehouse
+    wh = warehouse_of(project_or_warehouse)
     scope = LineScope.of(wh, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}

@@ -45,7 +45,7 @@ from shopops.analyses.clv_models import (
 )
 from shopops.analyses.customers import purchases
 from shopops.errors import NotAvailableError, QueryError
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 UNITS = {"days": 1.0, "weeks": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
@@ -135,13 +135,6 @@ class ClvResult:
 # ---------------------------------------------------------------- from the warehouse
 
 
-def _warehouse(obj: Any) -> Warehouse:
-    wh = obj if isinstance(obj, Warehouse) else getattr(obj, "warehouse", None)
-    if not isinstance(wh, Warehouse):
-        raise TypeError("pass a Warehouse or a Project")
-    return wh
-
-
 def purchase_days(source: Warehouse | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
     """One row per buyer and payment day up to ``end`` (all days when None): store, buyer_id, day, amount.
 
@@ -149,7 +142,7 @@ def purchase_days(source: Warehouse | Any, stores: Sequence[str] = (), end: date
     ``NotAvailableError`` without buyer ids or across currencies); ``attrs["currency"]`` and
     ``attrs["stores"]`` say which.
     """
-    bought = purchases(_warehouse(source), stores, money=True)
+    bought = purchases(warehouse_of(source), stores, money=True)
     t = bought.table
     if end is not None:
         t = t.filter(t.day <= ibis.literal(end))

@@ -29,7 +29,6 @@ from shopops.analyses.report import (
     _kpis,
     _records,
     _timed,
-    _warehouse,
     newest_day,
     one_currency,
 )
@@ -39,6 +38,7 @@ from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import calendar
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import Batch
+from shopops.warehouse.store import warehouse_of
 
 #: headline figures of the customer report
 CUSTOMER_KPIS = ("buyers", "new_buyers", "returning_buyers", "repeat_rate", "paid_amount", "aov", "avg_order_value")
@@ -78,7 +78,7 @@ def build_customer_report(project_or_warehouse: Any, params: CustomerReportParam
     """Run the customer and product analyses for a quarter and return the report."""
     from shopops.analyses.report import ReportParams  # the shared context wants report params
 
-    wh = _warehouse(project_or_warehouse)
+    wh = warehouse_of(project_or_warehouse)
     stores = one_currency(wh, params.stores)
     day = params.day or default_quarter_day(newest_day(wh, stores))
     current, previous, yoy = quarters(day)

@@ -35,7 +35,8 @@ import pandas as pd
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
 from shopops.metrics.catalogue import Catalogue
-from shopops.metrics.query import Batch, _warehouse
+from shopops.metrics.query import Batch
+from shopops.warehouse.store import warehouse_of
 
 CENT = Decimal("0.01")
 FACTORS = {"uv": "traffic_effect", "cvr": "conversion_effect", "aov": "order_value_effect"}
@@ -221,7 +222,7 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batc
     splits between analyses); the figures are the same.
     """
     clock = time.perf_counter()
-    batch = batch or Batch(_warehouse(project_or_warehouse))
+    batch = batch or Batch(warehouse_of(project_or_warehouse))
     frames: dict[str, pd.DataFrame] = {}
     sql: dict[str, str] = {}
     paid, buyers = SOURCES[params.source]

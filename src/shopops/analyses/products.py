@@ -45,7 +45,7 @@ import pandas as pd
 
 from shopops.analyses.orderlines import LineScope, check_period, paid_lines, within
 from shopops.errors import QueryError
-from shopops.project import Project
+from shopops.warehouse.store import warehouse_of
 
 ROLES = {"custom": "定制款", "image": "形象款", "traffic": "引流款", "profit": "利润款", "other": "其他"}
 
@@ -174,12 +174,12 @@ def assign_roles(frame: pd.DataFrame, rules: RoleRules) -> pd.Series:
 # ---------------------------------------------------------------- analysis layer
 
 
-def products(project: Project, params: ProductsParams) -> ProductsResult:
+def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResult:
     """Pareto, ABC, roles and margin of products, and Pareto/ABC of customers, for orders paid in the period.
 
     >>> products(project, ProductsParams(date(2026, 10, 1), date(2026, 10, 31))).abc  # doctest: +SKIP
     """
-    wh = project.warehouse
+    wh = warehouse_of(project_or_warehouse)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     scope = LineScope.of(wh, params.stores)

@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -42,8 +43,7 @@ import pandas as pd
 
 from shopops.analyses.orderlines import LineScope, check_period, paid_lines, paid_orders, within
 from shopops.errors import QueryError
-from shopops.project import Project
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 15, "8-15"), (16, 30, "16-30"))
 LAST_BUCKET = "31+"
@@ -128,12 +128,12 @@ def _refund_rows(wh: Warehouse, scope: LineScope, start: date | None, end: date 
     )
 
 
-def refunds(project: Project, params: RefundsParams) -> RefundsResult:
+def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
     """Refund rates by product, reason, channel and days since purchase, and products whose rate jumped.
 
     >>> refunds(project, RefundsParams(date(2026, 9, 1), date(2026, 11, 30))).by_days  # doctest: +SKIP
     """
-    wh = project.warehouse
+    wh = warehouse_of(project_or_warehouse)
     scope = LineScope.of(wh, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}

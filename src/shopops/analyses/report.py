@@ -38,7 +38,7 @@ from shopops.metrics import MetricQuery, calendar
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import Batch
 from shopops.metrics.targets import target
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 Kind = Literal["daily", "weekly", "monthly", "customers"]
 KINDS: tuple[str, ...] = ("daily", "weekly", "monthly")
@@ -251,7 +251,7 @@ def newest_day(wh: Warehouse, stores: Sequence[str]) -> date:
 
 def build_report(project_or_warehouse: Any, params: ReportParams) -> Report:
     """Run every query and analysis of the report and return it (see the module docstring)."""
-    wh = _warehouse(project_or_warehouse)
+    wh = warehouse_of(project_or_warehouse)
     with wh.reads():  # the report writes nothing: table schemas and import fields are looked up once
         return _build_report(wh, params)
 
@@ -403,13 +403,6 @@ def _timed(ctx: _Context, name: str, fn: Callable[[], Any]) -> Any:
         return fn()
     finally:
         ctx.timings[name] = time.perf_counter() - clock
-
-
-def _warehouse(obj: Any) -> Warehouse:
-    wh = obj if isinstance(obj, Warehouse) else getattr(obj, "warehouse", None)
-    if not isinstance(wh, Warehouse):
-        raise TypeError("pass a Warehouse or a Project")
-    return wh
 
 
 # ---------------------------------------------------------------- figures

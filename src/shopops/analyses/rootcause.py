@@ -47,7 +47,7 @@ from shopops.metrics import MetricQuery
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.gaps import Scope, history_notes
 from shopops.metrics.query import Batch
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 DEFAULT_DIMENSIONS = ("channel", "device", "province", "category", "buyer_type", "store")
 #: ``source="traffic"``: the traffic report's figures instead of the orders' (channels on Tmall/JD)
@@ -273,7 +273,7 @@ def rootcause(project_or_warehouse: Any, params: RootCauseParams, *, batch: Batc
     parts = metric_parts(cat, params.metric, params.source)
     where = {"store": params.stores} if params.stores else None
     dims, notes = _dimensions(cat, params, parts)
-    wh = _warehouse(project_or_warehouse)
+    wh = warehouse_of(project_or_warehouse)
     batch = batch or Batch(wh, cat)
     dims, notes = _recorded(wh, cat, params, parts, dims, notes, batch)
     frames: dict[tuple[str, str], pd.DataFrame] = {}
@@ -367,13 +367,6 @@ def _dimensions(cat: Catalogue, params: RootCauseParams, parts: tuple[str, ...])
     left = [d for d in DEFAULT_DIMENSIONS if d not in supported]
     notes = [f"{params.metric} cannot be split by {', '.join(left)}"] if left else []
     return dims, notes
-
-
-def _warehouse(obj: Any) -> Warehouse:
-    wh = obj if isinstance(obj, Warehouse) else getattr(obj, "warehouse", None)
-    if not isinstance(wh, Warehouse):
-        raise TypeError("pass a Warehouse or a Project")
-    return wh
 
 
 def _recorded(

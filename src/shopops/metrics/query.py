@@ -42,7 +42,7 @@ from shopops.metrics.catalogue import Catalogue, Metric, load_catalogue, names
 from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, in_days, merge_days, optional_tables
 from shopops.metrics.gaps import Scope, mixed_currency_stores, store_attr, store_dims
 from shopops.settings import StoreConfig
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 MONEY = dt.Decimal(38, 2)
 KEY = "period_start"
@@ -734,7 +734,7 @@ def query(
 
     ``warehouse``: a :class:`~shopops.warehouse.Warehouse` or anything with a ``.warehouse`` (a Project).
     """
-    wh = _warehouse(warehouse)
+    wh = warehouse_of(warehouse)
     q = MetricQuery.create(metrics, start=start, end=end, grain=grain, by=by, where=where, compare=compare)
     return run(wh, q)
 
@@ -751,7 +751,7 @@ def explain(
     compare: str | None = None,
 ) -> str:
     """The SQL :func:`query` would run, from ``con.compile`` of the same Ibis expression."""
-    wh = _warehouse(warehouse)
+    wh = warehouse_of(warehouse)
     q = MetricQuery.create(metrics, start=start, end=end, grain=grain, by=by, where=where, compare=compare)
     return sql(wh, build(wh, q).expr)
 
@@ -761,11 +761,7 @@ def sql(wh: Warehouse, expr: ir.Table) -> str:
     return str(wh.con.compile(expr, pretty=True))
 
 
-def _warehouse(obj: Warehouse | Any) -> Warehouse:
-    wh = obj if isinstance(obj, Warehouse) else getattr(obj, "warehouse", None)
-    if not isinstance(wh, Warehouse):
-        raise TypeError("pass a Warehouse or a Project")
-    return wh
+_warehouse = warehouse_of  # (the name shopops.analyses.customers imports)
 
 
 __all__ = ["Batch", "MetricQuery", "Plan", "build", "evaluate", "explain", "query", "run"]

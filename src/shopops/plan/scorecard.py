@@ -46,6 +46,7 @@ from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.track import TargetRows, additive
+from shopops.warehouse.store import warehouse_of
 
 SCORE_CAP = 1.2
 CONFIG_FILE = "scorecard.toml"
@@ -379,9 +380,9 @@ def _month_day(text: str) -> date:
 
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     """Score every role's KPIs over the period; see the module docstring."""
-    from shopops.analyses.report import _warehouse, newest_day, one_currency
+    from shopops.analyses.report import newest_day, one_currency
 
-    wh = _warehouse(project_or_wh)
+    wh = warehouse_of(project_or_wh)
     root = wh.settings.root
     config = load_config(params.config, root)
     stores = one_currency(wh, params.stores)
@@ -617,9 +618,9 @@ def scorecard_section(
 ) -> Section | None:
     """The scorecard section for a report over ``start``–``end`` (compared with the same number of days
     before), or ``None`` when the project has no ``scorecard.toml`` and no ``config`` is given."""
-    from shopops.analyses.report import _warehouse, one_currency
+    from shopops.analyses.report import one_currency
 
-    wh = _warehouse(project_or_wh)
+    wh = warehouse_of(project_or_wh)
     root = wh.settings.root
     if config is None and not (root / CONFIG_FILE).is_file():
         return None

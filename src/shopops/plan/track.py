@@ -59,7 +59,7 @@ from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView
 from shopops.plan.periods import fiscal_calendar as project_calendar
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 CENT = Decimal("0.01")
 RUN_RATE_DAYS = 28
@@ -414,9 +414,9 @@ def _by_index(spans: list[Span], n: int, text: str) -> Span:
 
 def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
     """Tracking figures, projections and alerts; see the module docstring."""
-    from shopops.analyses.report import _warehouse, newest_day, one_currency
+    from shopops.analyses.report import newest_day, one_currency
 
-    wh = _warehouse(project_or_wh)
+    wh = warehouse_of(project_or_wh)
     cat = load_catalogue()
     if params.metric not in cat.metrics:
         raise QueryError(f"unknown metric {params.metric!r}; valid metrics: {', '.join(cat.metrics)}")

@@ -268,6 +268,15 @@ class Warehouse:
         return out
 
 
+def warehouse_of(obj: Warehouse | Any) -> Warehouse:
+    """The warehouse of ``obj``: a :class:`Warehouse` itself, or anything with a ``.warehouse`` (a
+    ``Project``, on whichever engine it is set to). Analyses take either."""
+    wh = obj if isinstance(obj, Warehouse) else getattr(obj, "warehouse", None)
+    if not isinstance(wh, Warehouse):
+        raise TypeError("pass a Warehouse or a Project")
+    return wh
+
+
 def _read_threads() -> int:
     text = os.environ.get("SHOPOPS_READ_THREADS", "1")
     if not text.strip().isdigit() or int(text) < 1:
