@@ -96,6 +96,49 @@ def test_pure_helpers() -> None:
     assert pareto_curve(s, 4)["sales_share"].tolist() == [0.5, 0.8, 0.95, 1.0]
 
 
+def _plain_ranking(sales: pd.Series, a: float, b: float) -> tuple[list[str], list[str], list[float], float, float]:
+    """The ranking written plainly (a sort on (-sales, key as text), running sums left to right): an
+    oracle for the vectorised abc_classes, top_share and pareto_curve."""
+    values = {k: max(float(v), 0.0) for k, v in sales.items()}
+    order = sorted(values, key=lambda k: (-values[k], str(k)))
+    ordered = [values[k] for k in order]
+    total = sum(ordered)  # largest first, as the running sums
+    classes, running = [], 0.0
+    for k in order:
+        before = running / total if total else 0.0
+        classes.append("A" if before < a and values[k] > 0 else "B" if before < b and values[k] > 0 else "C")
+        running += values[k]
+    n = -(-len(ordered) // 5)  # the top 20 %, rounded up
+    top = sum(ordered[:n]) / total if total else 0.0
+    curve = [sum(ordered[: -(-len(ordered) * k // 10)]) / total if total else 0.0 for k in range(1, 11)]
+    return order, classes, curve, top, total
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "B", "k1", "k10", "k2", "ä", "x\x1fy", "9", "10"]), st.integers(0, 9)),
+        min_size=1,
+        max_size=50,
+        unique=True,
+    ),
+    st.data(),
+)
+def test_ranking_matches_a_plain_reference(keys: list[tuple[str, int]], data: st.DataObject) -> None:
+    """Ties in sales are broken by the key as text; shares are the plain running sums, to the bit (the
+    amounts are exact in binary, so no sum depends on the order of its terms)."""
+    values = data.draw(
+        st.lists(st.sampled_from([0.0, 5.0, 10.0, 3.5, -2.0, 99.75]), min_size=len(keys), max_size=len(keys))
+    )
+    sales = pd.Series(values, index=[f"{k}{i}" for k, i in keys], dtype=float)
+    order, classes, curve, top, total = _plain_ranking(sales, 0.8, 0.95)
+    out = abc_classes(sales)
+    assert out.index.tolist() == order and out["abc"].tolist() == classes
+    assert top_share(sales, 0.2) == (-(-len(keys) // 5), top)
+    assert pareto_curve(sales, 10)["sales_share"].tolist() == curve
+    assert out["cum_share"].iloc[-1] == (pytest.approx(1.0) if total else 0.0)
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=60),
