@@ -176,7 +176,23 @@ class RFMResult:
 def _quintile(value: ir.Value, n: ir.IntegerValue, *, descending: bool = False) -> ir.IntegerValue:
     order = ibis.desc(value) if descending else value
     below = ibis.rank().over(order_by=order)  # 0-based; ties share their lowest rank
+    return _score(below, n)
+
+
+def _score(below: ir.IntegerValue, n: ir.IntegerValue) -> ir.IntegerValue:
+    """``1 + floor(5 · below / n)``: the quintile of a buyer with ``below`` of the ``n`` buyers ranked below."""
     return (below * 5 / n).floor().cast("int64") + 1  # type: ignore[no-any-return]
+
+
+def _quintile_of_values(per: ir.Table, column: str, name: str, *, descending: bool = False) -> ir.Table:
+    """``column`` and the score ``name`` of each of its distinct values: the same score as :func:`_quintile`,
+    from the number of buyers per value (a running total over the distinct values) instead of a window over
+    every buyer. For columns with few distinct values (days, order counts) joining this small table back
+    costs a fraction of a ``RANK()`` window, which sorts every buyer's whole row."""
+    counts = per.group_by(column).aggregate(_k=per.count())
+    order = ibis.desc(counts[column]) if descending else counts[column]
+    below = counts._k.cumsum(order_by=order) - counts._k  # buyers strictly before this value
+    return counts.select(column, **{name: _score(below, counts._k.sum().over())})
 
 
 def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
@@ -203,13 +219,14 @@ def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
         monetary_cents=(t.amount * 100).cast("int64").sum(),
     )
     day = ibis.literal(as_of or date.today(), type="date")
-    per = per.mutate(recency=day.delta(per.last_purchase, unit="day"), _n=per.count().over())
-    per = per.mutate(
-        r_score=_quintile(per.recency, per._n, descending=True),
-        f_score=_quintile(per.frequency, per._n),
-        m_score=_quintile(per.monetary_cents, per._n),  # the order of the decimal amounts, on integers
-    )
-    return per.drop("_n"), as_of, p.currency
+    per = per.mutate(recency=day.delta(per.last_purchase, unit="day"))
+    # R and F: a few hundred distinct values at most, scored once per value and joined back; M: about one
+    # value per buyer, so a window (on integer cents: the order of the decimal amounts)
+    per = per.join(_quintile_of_values(per, "recency", "r_score", descending=True), "recency")
+    per = per.join(_quintile_of_values(per, "frequency", "f_score"), "frequency")
+    per = per.mutate(m_score=_quintile(per.monetary_cents, per.count().over()))
+    columns = ["store", "buyer_id", "last_purchase", "frequency", "monetary", "monetary_cents", "recency"]
+    return per.select(*columns, "r_score", "f_score", "m_score"), as_of, p.currency
 
 
 def rfm(source: Any, params: RFMParams) -> RFMResult:
