@@ -115,8 +115,23 @@ def shop(project_factory: Callable[[str], Project], tmp_path_factory: pytest.Tem
         p, folder, "traffic.csv", "s1", "traffic", "date,channel,device,uv,pv,cart_users,fav_users,buyers", traffic
     )
     targets = [("paid_amount", "day", f"2026-03-{d:02d}", f"2026-03-{d:02d}", 100) for d in range(9, 16)]
+    targets += [("paid_orders", "week", "2026-03-09", "2026-03-15", 5)]  # a count, one week row
+    targets += [("refund_amount", "day", f"2026-03-{d:02d}", f"2026-03-{d:02d}", 10) for d in range(9, 12)]  # 3 days
     import_csv(p, folder, "targets.csv", "s1", "targets", "metric,grain,period_start,period_end,value", targets)
     yield p
+
+
+def test_targets_of_several_metrics_in_one_read(shop: Project) -> None:
+    """A target counts where its rows tile the period: seven day rows, one week row; three day rows of
+    a week do not (nothing is pro-rated), nor does a metric without rows."""
+    from shopops.metrics.targets import target, targets
+
+    wh, start, end = shop.warehouse, date(2026, 3, 9), date(2026, 3, 15)
+    metrics = ["paid_amount", "paid_orders", "refund_amount", "uv"]
+    got = targets(wh, metrics, start, end, ["s1"])
+    assert got == {"paid_amount": D("700.00"), "paid_orders": D("5.00"), "refund_amount": None, "uv": None}
+    assert got == {m: target(wh, m, start, end, ["s1"]) for m in metrics}
+    assert targets(wh, metrics, start, end, []) == dict.fromkeys(metrics)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +154,9 @@ def test_headline_figures_by_hand(week: Report) -> None:
     refund = week.kpi("refund_amount")
     assert (refund.value, refund.previous) == (D("30.00"), D("50.00"))
     assert week.kpi("refund_rate").value == pytest.approx(0.05)
-    assert week.kpi("paid_orders").value == 3
+    orders = week.kpi("paid_orders")
+    assert (orders.value, orders.target, orders.achievement) == (3, D("5.00"), pytest.approx(0.6))
+    assert refund.target is None and refund.achievement is None  # day targets for 3 of the 7 days
 
 
 def test_attribution_bridge_by_hand(week: Report) -> None:

@@ -37,7 +37,7 @@ from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import MetricQuery, calendar
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import Batch
-from shopops.metrics.targets import target
+from shopops.metrics.targets import targets
 from shopops.warehouse.store import Warehouse, warehouse_of
 
 Kind = Literal["daily", "weekly", "monthly", "customers"]
@@ -443,15 +443,16 @@ def _kpis(ctx: _Context, metrics: Sequence[str] = HEADLINE) -> list[Kpi]:
     frames = {
         p: ctx.query(metrics, period) for p, period in (("now", ctx.current), ("prev", ctx.previous), ("yoy", ctx.yoy))
     }
+    shown = [m for m in metrics if m in frames["now"].columns]
+    additive = [m for m in shown if ctx.unit(m) in ("money", "count")]  # a ratio has no target of its own
+    goals = targets(ctx.wh, additive, ctx.current.start, ctx.current.end, ctx.stores)
     out = []
-    for m in metrics:
-        if m not in frames["now"].columns:
-            continue
+    for m in shown:
         unit = ctx.unit(m)
         now, prev, yoy = (_first(frames[p], m) for p in ("now", "prev", "yoy"))
         diff, pct = change(unit, now, prev)
         ydiff, ypct = change(unit, now, yoy)
-        goal = target(ctx.wh, m, ctx.current.start, ctx.current.end, ctx.stores) if unit in ("money", "count") else None
+        goal = goals.get(m)
         achievement = float(Decimal(str(now)) / goal) if goal and now is not None else None
         out.append(
             Kpi(
