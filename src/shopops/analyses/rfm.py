@@ -37,6 +37,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from shopops.analyses.customers import purchases
 from shopops.errors import QueryError
@@ -240,20 +241,20 @@ def rfm(source: Any, params: RFMParams) -> RFMResult:
     table = per.order_by(["store", "buyer_id"]).to_pyarrow()
     queried = time.perf_counter()
     n = table.num_rows
-    scores = {s: table.column(f"{s}_score").to_numpy().astype("int64") for s in "rfm"}
+    scores = {s: _ints(table, f"{s}_score") for s in "rfm"}
     thresholds = {s: float(scores[s].mean()) if n else 0.0 for s in "rfm"}
-    high = [(scores[s] > thresholds[s]).astype("int64") for s in "rfm"]
+    high = [(scores[s] > thresholds[s]).astype("int64", copy=False) for s in "rfm"]
     ids = high[0] * 4 + high[1] * 2 + high[2] if n else np.zeros(0, dtype="int64")  # index into _CODES
-    cents = table.column("monetary_cents").to_numpy().astype("int64") if n else np.zeros(0, dtype="int64")
+    cents = _ints(table, "monetary_cents")
     money = table.column("monetary").to_pandas().to_numpy(dtype=object)  # Arrow makes the Decimals, in C
     if n and not isinstance(money[0], Decimal):
         money = np.array([Decimal(str(v)) for v in money], dtype=object)
     columns = {
-        "store": table.column("store").to_numpy(zero_copy_only=False),
+        "store": _few_strings(table.column("store")),
         "buyer_id": table.column("buyer_id").to_numpy(zero_copy_only=False),
         "last_purchase": table.column("last_purchase").to_pandas(date_as_object=True).to_numpy(dtype=object),
-        "recency": table.column("recency").to_numpy().astype("int64"),
-        "frequency": table.column("frequency").to_numpy().astype("int64"),
+        "recency": _ints(table, "recency"),
+        "frequency": _ints(table, "frequency"),
         "monetary": money,
         "r_score": scores["r"],
         "f_score": scores["f"],
@@ -284,6 +285,17 @@ def rfm(source: Any, params: RFMParams) -> RFMResult:
 
 _CODES = ("LLL", "LLH", "LHL", "LHH", "HLL", "HLH", "HHL", "HHH")  # index: R high ×4 + F high ×2 + M high
 _RFM_LABELS = np.array([str(i) for i in range(556)], dtype=object)  # "111" … "555", indexed by the number
+
+
+def _ints(table: pa.Table, column: str) -> np.ndarray:
+    return np.asarray(table.column(column).to_numpy(), dtype="int64")  # (no second copy when already int64)
+
+
+def _few_strings(column: pa.ChunkedArray) -> np.ndarray:
+    """A string column with few distinct values (store) as an object array, one ``str`` per distinct value."""
+    encoded = column.combine_chunks().dictionary_encode()
+    values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    return values[encoded.indices.to_numpy(zero_copy_only=False)]  # type: ignore[no-any-return]
 
 
 def _money(cents: int) -> Decimal:
