@@ -22,9 +22,8 @@ import ibis
 import ibis.expr.types as ir
 
 from shopops.errors import NotAvailableError
-from shopops.metrics.query import _warehouse
 from shopops.settings import StoreConfig
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.store import Warehouse, warehouse_of
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def purchases(source: Warehouse | Any, stores: Sequence[str] = (), *, money: boo
     Raises :class:`NotAvailableError` when a store's orders carry no buyer id, when no store has
     orders, or (``money=True``) when the stores hold different currencies, whose amounts must not be added.
     """
-    wh = _warehouse(source)
+    wh = warehouse_of(source)
     scope = _scope(wh, stores)
     if money and len({s.currency for s in scope}) > 1:
         listed = ", ".join(f"{s.name} ({s.currency})" for s in scope)

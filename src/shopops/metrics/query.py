@@ -761,7 +761,4 @@ def sql(wh: Warehouse, expr: ir.Table) -> str:
     return str(wh.con.compile(expr, pretty=True))
 
 
-_warehouse = warehouse_of  # (the name shopops.analyses.customers imports)
-
-
 __all__ = ["Batch", "MetricQuery", "Plan", "build", "evaluate", "explain", "query", "run"]
