@@ -794,44 +794,27 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
         last_sql[0] = out
         return out
 
-    def ran(text: str, started: float, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        finally:
-            statements.append(
-                {
-                    "text": text,
-                    "thread": "worker" if threading.current_thread().name.startswith("shopops-read") else "report",
-                    "start": started,
-                    "end": now(),
-                    "section": section[0],
-                }
-            )
+    def record(text: str, started: float) -> None:
+        thread = "worker" if threading.current_thread().name.startswith("shopops-read") else "report"
+        statements.append({"text": text, "thread": thread, "start": started, "end": now(), "section": section[0]})
 
     plain_fetch = store.fetch_frame  # metric statements (the batch's worker and run())
 
     def fetch_frame(con: Any, text: str, schema: Any) -> Any:
-        return ran(text, now(), lambda: plain_fetch(con, text, schema))
+        started = now()
+        try:
+            return plain_fetch(con, text, schema)
+        finally:
+            record(text, started)
 
     plain_execute = ibis_duckdb.Backend.execute  # everything else (targets, titles, lookups)
 
     def execute(self: Any, expr: Any, /, **kwargs: Any) -> Any:
         started = now()
-        out = None
-
-        def go() -> Any:
-            nonlocal out
-            out = plain_execute(self, expr, **kwargs)
-            return out
-
-        return ran_execute(started, go)
-
-    def ran_execute(started: float, go: Callable[[], Any]) -> Any:
-        result = go()
-        statements.append(
-            {"text": last_sql[0], "thread": "report", "start": started, "end": now(), "section": section[0]}
-        )
-        return result
+        try:
+            return plain_execute(self, expr, **kwargs)
+        finally:
+            record(last_sql[0], started)  # (compiled inside execute: see compile_)
 
     plain_batch_compile = metric_query.Batch._compile
 

@@ -386,11 +386,12 @@ def _plan(ctx: _Context) -> None:
             for period in (ctx.current, ctx.previous, *([ctx.yoy] if by == () else [])):
                 plan(list(dict.fromkeys(metrics)), period, by)
 
-    plan_splits(dict(list(splits.items())[:2]))  # the headline KPIs, the stores: the attribution
+    first = ((), ("store",))  # the headline KPIs and the stores: the KPIs and the attribution
+    plan_splits({by: splits[by] for by in first})
     for store in filter(lambda store: _channel_traffic(ctx, store), ctx.stores):
         for q in metric_queries(_decompose_params(ctx, "channel", [store], "traffic"), ctx.cat).values():
             ctx.batch.plan(q)
-    plan_splits(dict(list(splits.items())[2:]))  # the root cause
+    plan_splits({by: metrics for by, metrics in splits.items() if by not in first})  # the root cause
     for period in _trend_range(ctx):
         plan(TREND_METRICS, period, grain="day")
     plan_splits(later)  # a split planned twice gets the metrics of both

@@ -571,12 +571,12 @@ class Batch:
         every = (*periods, *self._extra)
         return replace(q, start=min(a for a, _ in every), end=max(b for _, b in every), grain=grain)
 
-    def _periods(self, key: _Key, q: MetricQuery) -> frozenset[tuple[date, date]]:
+    def _periods(self, key: _Key, also: Iterable[tuple[date, date]] = ()) -> frozenset[tuple[date, date]]:
         """The span's periods the statement of ``key`` reads: the consecutive ones, the extra ones
-        planned, and ``q``'s."""
+        planned, and ``also`` (the period of the query that runs it)."""
         if self._span is None:
             return frozenset()
-        return frozenset({*self._span[0], *self._extra_planned.get(key, ()), (q.start, q.end)})
+        return frozenset({*self._span[0], *self._extra_planned.get(key, ()), *also})
 
     @staticmethod
     def _key(q: MetricQuery) -> _Key:
@@ -608,7 +608,7 @@ class Batch:
             or (spanned and (q.start, q.end) not in wide.periods)
         ):
             metrics = tuple(dict.fromkeys([*self._planned.get(key, {}), *q.metrics]))
-            periods = self._periods(key, q) if spanned else frozenset()
+            periods = self._periods(key, [(q.start, q.end)]) if spanned else frozenset()
             wide = self._done[key] = self._fetch(replace(fetched, metrics=metrics), q, periods)
         return self._view(wide, q)
 
@@ -627,11 +627,7 @@ class Batch:
                 continue
             start, end, grain, by, where = key
             q = MetricQuery(metrics=tuple(metrics), start=start, end=end, grain=grain, by=by, where=dict(where))
-            periods = (
-                frozenset({*self._span[0], *self._extra_planned.get(key, ())})
-                if key in self._spanned and self._span is not None
-                else frozenset()
-            )
+            periods = self._periods(key) if key in self._spanned else frozenset()
             try:
                 compiled = self._compile(q, q, periods)
             except (QueryError, NotAvailableError):  # run() raises it for the query that asks
@@ -659,8 +655,9 @@ class Batch:
 
     def _finish(self, started: _Started) -> _Wide:
         wide_q, scope = started.query, started.scope
-        frame = started.future.result() if started.future is not None else None
-        if frame is None:
+        if started.future is not None:  # started by prefetch()
+            frame = started.future.result()
+        else:
             frame = self.wh.fetch(started.text, started.expr.schema())
         frame = _tidy(frame, wide_q, self.cat, self.wh.settings.fiscal_year_start_month)
         densified = len(store_dims(wide_q, self.cat)) == len(wide_q.by) and bool(scope.stores)
