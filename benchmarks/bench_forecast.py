@@ -6,7 +6,7 @@
 Builds the sample shop (``shopops.sample``, 3 stores) into a project, reads daily ``paid_amount``
 per store from the metric layer, holds out the last full quarter, fits every candidate on the
 days before it and scores the quarter: MAPE of the days, and the error of the quarter's total.
-Festival and holiday dates come from ``shopops.plan.festivals`` (the project's own calendar), never
+Festival and holiday dates come from ``shopops.calendar.festivals`` (the project's own calendar), never
 from the sample generator's demand model. Prints Markdown tables for BENCHMARKS.md.
 
 Candidates: seasonal naive (same weekday a year back, festival days aligned by festival; with and

@@ -11,11 +11,16 @@ class ShopopsError(Exception):
     """Root of every error shopops raises on purpose."""
 
     exit_code = 1
+    #: a stable, machine-readable name of the error (``period.syntax``, ``param.invalid`` …): the web API
+    #: and tests match on it, never on the wording
+    code = "error"
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        if code is not None:
+            self.code = code
 
     def __str__(self) -> str:
         if self.hint:
@@ -26,11 +31,15 @@ class ShopopsError(Exception):
 class ConfigError(ShopopsError):
     """shopops.toml or an option is wrong, or no project was found."""
 
+    code = "config"
+
     exit_code = 2
 
 
 class InputError(ShopopsError):
     """A file cannot be imported; names the file and, where known, row and column."""
+
+    code = "input"
 
     exit_code = 3
 
@@ -42,6 +51,7 @@ class InputError(ShopopsError):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
     ) -> None:
         where = []
         if file is not None:
@@ -51,7 +61,7 @@ class InputError(ShopopsError):
         if column is not None:
             where.append(f"column {column!r}")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message, hint=hint)
+        super().__init__(f"{prefix}: {message}" if prefix else message, hint=hint, code=code)
         self.file = file
         self.row = row
         self.column = column
@@ -60,9 +70,13 @@ class InputError(ShopopsError):
 class FormatError(InputError):
     """The file's layout is not one we can read (unknown format, missing required columns)."""
 
+    code = "format"
+
 
 class NotAvailableError(ShopopsError):
     """A figure needs data the imported sources do not carry (e.g. buyer ids in a Tmall report)."""
+
+    code = "not_available"
 
     exit_code = 4
 
@@ -70,3 +84,5 @@ class NotAvailableError(ShopopsError):
 class QueryError(ConfigError):
     """A metric query names an unknown metric, dimension, grain, filter or comparison, or combines them
     in a way the metric catalogue does not allow; the message lists the valid choices."""
+
+    code = "query"

@@ -23,7 +23,7 @@ from shopops.warehouse import Warehouse
 from shopops.warehouse.load import ImportSummary, import_file
 
 if TYPE_CHECKING:
-    from shopops.analyses.reportmodel import Report
+    from shopops.reports.model import Report
 
 
 class Project:

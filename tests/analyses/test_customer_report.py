@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from shopops.analyses.customer_report import CustomerReportParams, build_customer_report, quarters
-from shopops.analyses.reportmodel import Report
 from shopops.project import Project
 from shopops.reports import render
+from shopops.reports.model import Report
 from shopops.sample import SampleSpec, generate
 
 STORES = ("tmall_flagship", "jd_store")

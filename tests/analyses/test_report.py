@@ -17,10 +17,10 @@ import pytest
 import typer
 
 from shopops.analyses.report import ReportParams, build_report, default_day, periods, report_scopes
-from shopops.analyses.reportmodel import Report
 from shopops.cli.report import parse_day
 from shopops.errors import QueryError
 from shopops.project import Project
+from shopops.reports.model import Report
 
 D = Decimal
 ORDERS = "order_id,buyer_id,created_at,paid_at,total_amount,paid_amount,refund_amount,units,province,channel,device"

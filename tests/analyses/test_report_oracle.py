@@ -37,9 +37,9 @@ import pandas as pd
 import pytest
 
 from shopops.analyses.report import ReportParams, build_report
-from shopops.analyses.reportmodel import plain
 from shopops.errors import NotAvailableError
 from shopops.project import Project
+from shopops.reports.model import plain
 from shopops.sample import SampleSpec, generate
 
 pytestmark = pytest.mark.slow

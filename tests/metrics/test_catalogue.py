@@ -13,7 +13,8 @@ import pytest
 from metric_builders import ORDERS, import_csv
 
 from shopops import docs
-from shopops.metrics import calendar, query
+from shopops.calendar import grains as calendar
+from shopops.metrics import query
 from shopops.metrics.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from shopops.project import Project
 

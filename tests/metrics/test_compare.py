@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from metric_builders import load_rows
 
+from shopops.calendar.grains import add_months
 from shopops.errors import QueryError
 from shopops.metrics import query
-from shopops.metrics.calendar import add_months
 from shopops.project import Project
 
 FIRST, LAST = date(2024, 11, 1), date(2026, 3, 31)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from shopops.calendar.festivals import Festival
 from shopops.errors import ConfigError, InputError, NotAvailableError
-from shopops.plan.festivals import Festival
 from shopops.plan.forecast import Events, ForecastParams, ForecastResult, backtest_window, forecast, seasonal_naive
 from shopops.plan.reconcile import parse_view, reconcile, target_months
 from shopops.project import Project

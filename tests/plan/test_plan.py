@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from shopops.calendar.fiscal import LEVELS, PATTERNS, FiscalCalendar
 from shopops.cli.main import app
 from shopops.cli.plan import parse_amount
 from shopops.errors import QueryError
@@ -24,7 +25,6 @@ from shopops.metrics import query
 from shopops.metrics.targets import target
 from shopops.plan import PlanParams, allocate, build_plan, requirements, run_plan, save_plan
 from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, each, split_target
-from shopops.plan.periods import LEVELS, PATTERNS, FiscalCalendar
 from shopops.project import Project
 from shopops.sample import SampleSpec, generate
 
@@ -389,7 +389,7 @@ def test_demo_plans_the_year(shop: Shop) -> None:
 
 def test_calendar_from_shopops_toml(empty_shop: Project) -> None:
     """[calendar] pattern / week_start / weeks of shopops.toml choose the plan's (and tracking's) calendar."""
-    from shopops.plan.periods import fiscal_calendar
+    from shopops.calendar.fiscal import fiscal_calendar
     from shopops.settings import load_settings
 
     root = empty_shop.settings.root

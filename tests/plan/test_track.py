@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.metrics.metric_builders import import_csv
 
+from shopops.calendar.fiscal import FiscalCalendar
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import load_catalogue
-from shopops.plan.periods import FiscalCalendar
 from shopops.plan.track import TOTAL, TargetRows, TrackParams, additive, focus_span, track, track_section
 from shopops.project import Project
 

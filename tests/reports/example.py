@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table
+from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table
 
 CENT = Decimal("0.01")
 START = date(2026, 11, 16)

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from example import example_report
 
-from shopops.analyses.reportmodel import Column, Report, Section, Table
 from shopops.reports import to_xlsx
 from shopops.reports.excel import NUM_FORMATS, sheet_names
+from shopops.reports.model import Column, Report, Section, Table
 
 
 @pytest.fixture(scope="module")

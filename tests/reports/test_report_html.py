@@ -11,9 +11,9 @@ from example import example_report
 from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
-from shopops.analyses.reportmodel import Chart, Report, format_value
 from shopops.reports import ReportError, to_html
 from shopops.reports.figures import kpi_delta
+from shopops.reports.model import Chart, Report, format_value
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -144,7 +144,7 @@ def test_a_chart_must_name_a_table_and_columns_of_its_section() -> None:
 
 
 def test_a_new_section_renders_without_renderer_changes() -> None:
-    from shopops.analyses.reportmodel import Column, Section, Table
+    from shopops.reports.model import Column, Section, Table
 
     report = example_report("en")
     report.sections.append(

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from example import example_report
 
-from shopops.analyses.reportmodel import SCHEMA_VERSION, ChartKind, Unit
 from shopops.reports import to_json
+from shopops.reports.model import SCHEMA_VERSION, ChartKind, Unit
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "report-json.md"
 

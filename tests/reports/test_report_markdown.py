@@ -6,9 +6,9 @@ import re
 
 from example import example_report
 
-from shopops.analyses.reportmodel import Column, Section, Table, format_value
 from shopops.reports import to_markdown
 from shopops.reports.figures import kpi_delta
+from shopops.reports.model import Column, Section, Table, format_value
 
 PIPE = re.compile(r"(?<!\\)\|")
 

@@ -52,7 +52,7 @@ def test_sparse_reports_render(tmp_path: Path) -> None:
     """No KPIs, no summary, a text-only section, an empty table with charts, no year-ago period."""
     import openpyxl
 
-    from shopops.analyses.reportmodel import Chart, Column, Section, Table
+    from shopops.reports.model import Chart, Column, Section, Table
 
     report = example_report("en")
     report.kpis, report.summary, report.notes, report.yoy, report.currency = [], [], [], None, None

@@ -32,12 +32,12 @@ from shopops.analyses.report import (
     newest_day,
     one_currency,
 )
-from shopops.analyses.reportmodel import Chart, Column, Period, Report, Section, Table
 from shopops.analyses.rfm import RFMParams, rfm
+from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError, QueryError
-from shopops.metrics import calendar
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import Batch
+from shopops.reports.model import Chart, Column, Period, Report, Section, Table
 from shopops.warehouse.store import warehouse_of
 
 #: headline figures of the customer report

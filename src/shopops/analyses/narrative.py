@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from shopops.analyses.reportmodel import Kpi, Period, Section, format_value
 from shopops.metrics.catalogue import Catalogue
+from shopops.reports.model import Kpi, Period, Section, format_value
 
 LABELS: dict[str, tuple[str, str]] = {
     "attribution": ("支付金额变化归因", "What moved paid amount"),
@@ -141,6 +141,7 @@ PERIOD_WORDS = {
         ("本季度", "季环比", "上季度", "客户与商品季报"),
         ("This quarter", "quarter on quarter", "last quarter", "Customer and product report"),
     ),
+    "range": (("本期", "环比", "上期", "分析"), ("This period", "period on period", "the period before", "Analysis")),
 }
 FACTOR_NAMES = {
     "traffic_effect": ("流量", "traffic"),

@@ -1,7 +1,7 @@
 """The daily, weekly and monthly reports: how the shop did, against what, and why — as data.
 
 :func:`build_report` runs the metric layer and the analyses and returns a
-:class:`~shopops.analyses.reportmodel.Report`; :mod:`shopops.reports` renders it.
+:class:`~shopops.reports.model.Report`; :mod:`shopops.reports` renders it.
 
 Periods: a daily report compares with the day before (日环比) and with the same weekday 52 weeks
 earlier; a weekly report (ISO week, Monday–Sunday) with the week before (周环比) and the same week
@@ -31,13 +31,14 @@ import pandas as pd
 
 from shopops.analyses.decompose import DecomposeParams, DecomposeResult, decompose, metric_queries
 from shopops.analyses.narrative import Narrator
-from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table, Unit
 from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause
+from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError, QueryError
-from shopops.metrics import MetricQuery, calendar
+from shopops.metrics import MetricQuery
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import Batch
 from shopops.metrics.targets import targets
+from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table, Unit
 from shopops.warehouse.store import Warehouse, warehouse_of
 
 Kind = Literal["daily", "weekly", "monthly", "customers"]

@@ -14,9 +14,9 @@ from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartO
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
+    from shopops.calendar.festivals import Festival, Market, OfficialDay
+    from shopops.calendar.fiscal import FiscalCalendar, Span
     from shopops.cli.console import RichOut
-    from shopops.plan.festivals import Festival, Market, OfficialDay
-    from shopops.plan.periods import FiscalCalendar, Span
     from shopops.settings import Settings
 
 FORMATS = ("table", "json", "xlsx")
@@ -44,7 +44,7 @@ def _fiscal(
 ) -> FiscalCalendar:
     """The fiscal calendar: the options, else ``[calendar]`` of the project, else calendar months and
     Monday weeks."""
-    from shopops.plan.periods import FiscalCalendar, fiscal_calendar
+    from shopops.calendar.fiscal import FiscalCalendar, fiscal_calendar
 
     pattern, weeks, start = calendar_choice(pattern, weeks, week_start)
     if settings is not None:
@@ -184,7 +184,7 @@ def calendar_cmd(
     Example: shopops calendar --year 2026 --market cn --format xlsx;
     shopops calendar --fiscal-year 2026 --periods --calendar 454 --week-start sun
     """
-    from shopops.plan import festivals as fx
+    from shopops.calendar import festivals as fx
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: use table, json or xlsx", param_hint="--format")

@@ -11,7 +11,7 @@ from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
-    from shopops.analyses.reportmodel import Table
+    from shopops.reports.model import Table
 
 
 class RichOut:
@@ -61,7 +61,7 @@ def print_report_table(out: RichConsole, table: Table, lang: str) -> None:
     right-aligned); a wide and short table (the year to date) is turned to one figure a line."""
     from rich.table import Table as RichTable
 
-    from shopops.analyses.reportmodel import format_value
+    from shopops.reports.model import format_value
 
     if len(table.columns) > 10 and len(table.rows) <= 6:
         first, *rest = table.columns

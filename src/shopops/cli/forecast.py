@@ -100,7 +100,7 @@ def forecast_cmd(
             raise typer.BadParameter("use zh or en", param_hint="--lang")
         first, last = _day(start, "--from"), _day(end, "--to")
         if fiscal_year is not None:
-            from shopops.plan.periods import FiscalCalendar
+            from shopops.calendar.fiscal import FiscalCalendar
 
             span = FiscalCalendar(project.settings.fiscal_year_start_month).year(fiscal_year)
             first, last = span.start, span.end

@@ -104,9 +104,9 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
     group and save it as targets, so the weekly report tracks it; the HTML paths. A group without a
     year of history gets no plan (said so)."""
     from shopops.analyses.report import newest_day, report_scopes
+    from shopops.calendar.fiscal import FiscalCalendar
     from shopops.errors import ShopopsError
     from shopops.plan import PlanParams, run_plan
-    from shopops.plan.periods import FiscalCalendar
 
     console = STATE.console()
     out = []

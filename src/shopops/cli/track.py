@@ -12,7 +12,7 @@ from shopops.cli.console import print_report_table
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
-    from shopops.analyses.reportmodel import Report
+    from shopops.reports.model import Report
 
 FORMATS = ("table", "json", "html", "xlsx", "md")
 

@@ -293,7 +293,7 @@ def _metric(key: str, v: dict[str, Any]) -> Metric:
 
 def validate(cat: Catalogue) -> None:
     """Check every reference in the catalogue; raise :class:`CatalogueError` on the first problem."""
-    from shopops.metrics.calendar import GRAINS
+    from shopops.calendar.grains import GRAINS
 
     if tuple(cat.grains) != GRAINS:
         raise CatalogueError(

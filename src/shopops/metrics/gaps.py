@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError
-from shopops.metrics import calendar
 from shopops.metrics.catalogue import Catalogue
 from shopops.settings import StoreConfig
 from shopops.warehouse.store import Warehouse

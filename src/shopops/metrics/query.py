@@ -36,8 +36,9 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
+from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError, QueryError
-from shopops.metrics import calendar, gaps
+from shopops.metrics import gaps
 from shopops.metrics.catalogue import Catalogue, Metric, load_catalogue, names
 from shopops.metrics.facts import BUILDERS, FactContext, add_buyer_type, col, in_days, merge_days, optional_tables
 from shopops.metrics.gaps import Scope, mixed_currency_stores, store_attr, store_dims

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shopops.analyses.reportmodel import Report
+from shopops.calendar.fiscal import FiscalCalendar, Span
 from shopops.plan.breakdown import PlanParams, PlanResult, allocate, build_plan, save_plan
 from shopops.plan.needs import Needs, requirements
-from shopops.plan.periods import FiscalCalendar, Span
+from shopops.reports.model import Report
 
 
 @dataclass

@@ -43,11 +43,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.calendar.festivals import Festival, festivals_between, holiday_years, market_of, official_days
+from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
-from shopops.plan.festivals import Festival, festivals_between, holiday_years, market_of, official_days
-from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 
 CENT = Decimal("0.01")
 MIN_HISTORY_DAYS = 300
@@ -614,7 +614,7 @@ def _span_row(
 ) -> dict[str, Any]:
     shift = 364 if span.level in ("week", "day") else None
     if shift is None:  # months and above: the same calendar dates a year earlier
-        from shopops.metrics.calendar import add_months
+        from shopops.calendar.grains import add_months
 
         first, last = add_months(span.start, -12), add_months(span.end + timedelta(days=1), -12) - timedelta(days=1)
     else:

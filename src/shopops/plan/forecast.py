@@ -4,7 +4,7 @@ The model is Prophet (Taylor & Letham 2018, "Forecasting at scale", *The America
 72(1)): ``y(t) = trend(t) · (1 + weekly(t) + yearly(t) + festivals(t))`` — multiplicative, because a
 festival or a weekday lifts sales by a share, not by a fixed amount. Festivals enter as Prophet
 "holidays" with their pre-heat and tail windows (one effect per day of the window), taken from
-:mod:`shopops.plan.festivals` for the store's market (Chinese platforms: ``cn``; others: ``west``);
+:mod:`shopops.calendar.festivals` for the store's market (Chinese platforms: ``cn``; others: ``west``);
 public holidays (the days off and the weekend next to them) and make-up workdays enter the same way.
 The benchmark's other candidates (seasonal naive, AutoARIMA with festival dummies) use
 :func:`seasonal_naive` and :func:`festival_dummies`. Why Prophet and not statsforecast:
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from shopops.calendar import festivals as fest
+from shopops.calendar.grains import add_months, period_start
 from shopops.errors import ConfigError, NotAvailableError
-from shopops.metrics.calendar import add_months, period_start
-from shopops.plan import festivals as fest
 
 if TYPE_CHECKING:
     from shopops.project import Project
@@ -562,5 +562,5 @@ def _describe_model() -> str:
 
     return (
         f"Prophet {version('prophet')}: trend × (1 + weekly + yearly seasonality + festival and holiday windows "
-        "from shopops.plan.festivals)"
+        "from shopops.calendar.festivals)"
     )

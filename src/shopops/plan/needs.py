@@ -26,8 +26,8 @@ from typing import Any
 import pandas as pd
 
 from shopops.analyses.products import ProductsParams, products
+from shopops.calendar.grains import add_months
 from shopops.errors import QueryError
-from shopops.metrics.calendar import add_months
 from shopops.metrics.query import query
 from shopops.plan.breakdown import PlanResult, allocate, each
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table
 from shopops.plan.breakdown import PlanResult, each
 from shopops.plan.needs import Needs
+from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table
 
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 ROLE_NAMES = {

@@ -41,11 +41,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from shopops.analyses.reportmodel import Column, Period, Report, Section, Table, format_value
 from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.track import TargetRows, additive
+from shopops.reports.model import Column, Period, Report, Section, Table, format_value
 from shopops.warehouse.store import warehouse_of
 
 SCORE_CAP = 1.2

@@ -1,7 +1,7 @@
 """Tracking against target (目标跟踪): 周达成率, 年累计, the run-rate needed, a year-end projection, alerts.
 
 :func:`track` compares a metric's actuals (from the metric layer) with the ``targets`` table over a
-fiscal year (:class:`~shopops.plan.periods.FiscalCalendar`, start month from settings; natural
+fiscal year (:class:`~shopops.calendar.fiscal.FiscalCalendar`, start month from settings; natural
 Monday weeks clipped to the year by default, as ``shopops plan`` uses them), up to ``as_of``
 (default: the newest day with orders).
 
@@ -53,12 +53,12 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from shopops.analyses.reportmodel import Chart, Column, Kpi, Period, Report, Section, Table, Unit, format_value
+from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView
+from shopops.calendar.fiscal import fiscal_calendar as project_calendar
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
-from shopops.plan.periods import FiscalCalendar, Pattern, Span, WeekView
-from shopops.plan.periods import fiscal_calendar as project_calendar
+from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table, Unit, format_value
 from shopops.warehouse.store import Warehouse, warehouse_of
 
 CENT = Decimal("0.01")

@@ -1,8 +1,10 @@
-"""Renderers: one :class:`~shopops.analyses.reportmodel.Report` to HTML, Excel, Markdown and JSON.
+"""Reports: the report model (:mod:`shopops.reports.model`) and its renderers to HTML, Excel, Markdown
+and JSON.
 
 The only package that imports jinja2, xlsxwriter and plotly. Every renderer is generic over
 sections, tables and charts (the report object says what to show), so a new section needs no
-renderer change.
+renderer change. The model is plain data that the analyses' ``present()`` and the compositions
+build; importing it loads no renderer (the names below are looked up when first used).
 
 >>> paths = render(report, "out")  # doctest: +SKIP
 >>> sorted(paths)  # doctest: +SKIP
@@ -11,53 +13,34 @@ renderer change.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from shopops.analyses.reportmodel import Report
-from shopops.reports.checks import ReportError
-from shopops.reports.excel import to_xlsx
-from shopops.reports.figures import default_stem, safe_name
-from shopops.reports.html import to_html
-from shopops.reports.markdown import to_markdown
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from shopops.reports.checks import ReportError
+    from shopops.reports.excel import to_xlsx
+    from shopops.reports.figures import default_stem
+    from shopops.reports.html import to_html
+    from shopops.reports.markdown import to_markdown
+    from shopops.reports.writer import FORMATS, render, to_json
 
-FORMATS = ("html", "xlsx", "md", "json")
+# name -> the module that defines it; loaded on first use, so that ``shopops.reports.model`` is cheap
+_LAZY = {
+    "FORMATS": "shopops.reports.writer",
+    "render": "shopops.reports.writer",
+    "to_json": "shopops.reports.writer",
+    "ReportError": "shopops.reports.checks",
+    "to_xlsx": "shopops.reports.excel",
+    "default_stem": "shopops.reports.figures",
+    "to_html": "shopops.reports.html",
+    "to_markdown": "shopops.reports.markdown",
+}
 
 
-def to_json(report: Report) -> str:
-    """``report.to_dict()`` as JSON: UTF-8 text (Chinese as is), indented; schema in docs/report-json.md."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
-def render(
-    report: Report,
-    out_dir: str | Path,
-    formats: Iterable[str] = FORMATS,
-    stem: str | None = None,
-) -> dict[str, Path]:
-    """Write the report in each format to ``out_dir`` (created if needed); returns format → path.
-
-    Files are named ``<stem>.<format>``; the default stem is ``weekly-2026-W47-all-stores`` style
-    (see :func:`shopops.reports.figures.default_stem`). A given ``stem`` is made file-name safe too.
-    """
-    wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise ReportError(f"unknown report format {', '.join(unknown)}", hint=f"choose from {', '.join(FORMATS)}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    name = safe_name(stem) if stem else default_stem(report)
-    paths: dict[str, Path] = {}
-    for fmt in wanted:
-        path = out / f"{name}.{fmt}"
-        if fmt == "xlsx":
-            to_xlsx(report, path)
-        else:
-            text = {"html": to_html, "md": to_markdown, "json": to_json}[fmt](report)
-            path.write_text(text, encoding="utf-8")
-        paths[fmt] = path
-    return paths
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'shopops.reports' has no attribute {name!r}")
 
 
 __all__ = ["FORMATS", "ReportError", "default_stem", "render", "to_html", "to_json", "to_markdown", "to_xlsx"]

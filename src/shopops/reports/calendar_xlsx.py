@@ -19,7 +19,7 @@ import xlsxwriter
 if TYPE_CHECKING:
     import pandas as pd
 
-    from shopops.plan.festivals import Festival
+    from shopops.calendar.festivals import Festival
 
 WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
@@ -57,7 +57,7 @@ def write_calendar_xlsx(
     language: str = "zh",
     periods: Sequence[dict[str, Any]] = (),
 ) -> Path:
-    """Write the ``days`` frame (:func:`shopops.plan.festivals.calendar_range`), ``festivals`` and the
+    """Write the ``days`` frame (:func:`shopops.calendar.festivals.calendar_range`), ``festivals`` and the
     fiscal ``periods`` (rows of ``shopops calendar --periods --format json``)."""
     path = Path(path)
     names = WEEKDAYS.get(language, WEEKDAYS["en"])

@@ -1,4 +1,4 @@
-"""Plotly figures drawn from a section's table, one per :class:`~shopops.analyses.reportmodel.Chart`.
+"""Plotly figures drawn from a section's table, one per :class:`~shopops.reports.model.Chart`.
 
 Generic over sections: the chart's ``kind``, ``x`` and ``y`` columns and the columns' units decide
 everything (axis formats, hover text), so a new section's charts need no code here.
@@ -12,8 +12,8 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
-from shopops.analyses.reportmodel import Chart, Column, Table
 from shopops.reports.figures import as_number
+from shopops.reports.model import Chart, Column, Table
 
 FONT = (
     "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shopops.analyses.reportmodel import Report
 from shopops.errors import ShopopsError
+from shopops.reports.model import Report
 
 
 class ReportError(ShopopsError):

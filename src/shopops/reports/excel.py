@@ -22,11 +22,11 @@ from typing import Any
 
 import xlsxwriter
 
-from shopops.analyses.reportmodel import Chart, Kpi, Report, Section, Table, format_value
 from shopops.reports.charts import BAD, COLORS, GOOD, TOTAL
 from shopops.reports.checks import check
 from shopops.reports.figures import as_number, cell_text, is_numeric, kpi_delta, period_text, stores_text
 from shopops.reports.i18n import chrome
+from shopops.reports.model import Chart, Kpi, Report, Section, Table, format_value
 
 NUM_FORMATS: dict[str, str] = {
     "money": "#,##0.00",

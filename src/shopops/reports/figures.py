@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from shopops.analyses.reportmodel import Column, Kpi, Period, Report, format_value
 from shopops.reports.i18n import chrome
+from shopops.reports.model import Column, Kpi, Period, Report, format_value
 
 NUMERIC_UNITS = frozenset({"money", "money_per", "count", "ratio", "number", "pct", "pp", "score"})
 CHANGE_UNITS = frozenset({"pct", "pp"})

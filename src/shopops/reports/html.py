@@ -15,7 +15,6 @@ import jinja2
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from shopops.analyses.reportmodel import Kpi, Report, Section, Table, format_value
 from shopops.reports.charts import chart_json
 from shopops.reports.checks import check
 from shopops.reports.figures import (
@@ -29,6 +28,7 @@ from shopops.reports.figures import (
     stores_text,
 )
 from shopops.reports.i18n import chrome
+from shopops.reports.model import Kpi, Report, Section, Table, format_value
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ tables keep their first ``max_rows`` rows and say how many more there are; chart
 
 from __future__ import annotations
 
-from shopops.analyses.reportmodel import Kpi, Report, Section, Table, format_value
 from shopops.reports.checks import check
 from shopops.reports.figures import Delta, cell_text, is_numeric, kpi_delta, period_text, stores_text
 from shopops.reports.i18n import chrome
+from shopops.reports.model import Kpi, Report, Section, Table, format_value
 
 
 def _cell(text: str) -> str:

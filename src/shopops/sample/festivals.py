@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from shopops.plan.festivals import lunar_date, nth_weekday, spring_festival, thanksgiving
+from shopops.calendar.festivals import lunar_date, nth_weekday, spring_festival, thanksgiving
 from shopops.sample.spec import Platform
 
 F64 = npt.NDArray[np.float64]

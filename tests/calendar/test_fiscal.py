@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopops.plan.periods import LEVELS, PATTERNS, FiscalCalendar
+from shopops.calendar.fiscal import LEVELS, PATTERNS, FiscalCalendar
 
 
 def test_april_fiscal_year() -> None:

@@ -1,7 +1,7 @@
 """Fiscal calendars: a fiscal year as halves, quarters, months, weeks and days.
 
 A fiscal year starts in ``start_month`` and is **named by the calendar year it starts in** (start
-month 4: 2026-04-01 to 2027-03-31 is FY2026), as in :mod:`shopops.metrics.calendar`.
+month 4: 2026-04-01 to 2027-03-31 is FY2026), as in :mod:`shopops.calendar.grains`.
 
 Two kinds of calendar:
 
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from shopops.metrics.calendar import add_months
+from shopops.calendar.grains import add_months
 
 Level = Literal["year", "half", "quarter", "month", "week", "day"]
 Pattern = Literal["calendar", "445", "454", "544"]

@@ -1,6 +1,6 @@
 """The report object: what a daily, weekly or monthly report says, as data.
 
-:mod:`shopops.analyses.report` builds a :class:`Report` from the metric layer and the analyses;
+The compositions (:mod:`shopops.compositions`) build a :class:`Report` from registered sections;
 :mod:`shopops.reports` renders the same object to HTML, Excel, Markdown and JSON. Renderers never
 query: every figure, label and sentence they show is in here.
 
@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
+
+from shopops.calendar.period import Period
 
 SCHEMA_VERSION = 1
 
@@ -97,17 +99,6 @@ class Section:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-    label: str
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
 
 @dataclass

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopops.errors import ConfigError
-from shopops.plan.festivals import (
+from shopops.calendar.festivals import (
     Festival,
     calendar_days,
     festivals,
@@ -23,6 +22,7 @@ from shopops.plan.festivals import (
     official_days,
     settings_market,
 )
+from shopops.errors import ConfigError
 from shopops.settings import CalendarConfig, CampaignConfig, Settings, load_settings
 
 D = date.fromisoformat
@@ -453,7 +453,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "calendar.md"
 
 
 def test_docs_example_runs_and_lists_every_festival() -> None:
-    from shopops.plan.festivals import CATALOGUE
+    from shopops.calendar.festivals import CATALOGUE
 
     text = DOC.read_text(encoding="utf-8")
     code = text.split("```python\n", 1)[1].split("```", 1)[0]

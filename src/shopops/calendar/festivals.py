@@ -344,7 +344,7 @@ class _Reader:
 
 @functools.cache
 def _builtin() -> dict[int, YearNotice]:
-    text = resources.files("shopops.plan").joinpath("holidays_cn.toml").read_text(encoding="utf-8")
+    text = resources.files("shopops.calendar").joinpath("holidays_cn.toml").read_text(encoding="utf-8")
     return _Reader("holidays_cn.toml (built in)").read(text)
 
 
