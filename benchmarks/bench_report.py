@@ -119,7 +119,8 @@ def week_of(warehouse: Path) -> dict[str, str]:
     """The newest complete ISO week of the scope (as ``shopops report weekly`` picks it), its comparisons."""
     import duckdb
 
-    from shopops.analyses.report import default_day, periods
+    from shopops.calendar.period import newest_complete_day as default_day
+    from shopops.calendar.period import report_periods as periods
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -349,7 +350,7 @@ class Clock:
 
 def child_report(project: str, weekfile: str, out: str) -> dict[str, Any]:
     import shopops.plan.track  # noqa: F401  (the report imports it when it gets to the targets)
-    from shopops.analyses.report import ReportParams, build_report
+    from shopops.compositions.periodic import ReportParams, build_report
     from shopops.project import Project
 
     w = json.loads(Path(weekfile).read_text())
@@ -755,9 +756,10 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     import ibis.backends.duckdb as ibis_duckdb
     import ibis.backends.sql as ibis_sql
 
-    import shopops.analyses.report as rep
+    import shopops.compositions.periodic as rep
     import shopops.plan.track  # noqa: F401  (as in child_report)
     import shopops.warehouse.store as store
+    from shopops.analyses.base import Context
     from shopops.project import Project
     from shopops.warehouse.store import Warehouse
 
@@ -844,21 +846,21 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     ibis_sql.SQLBackend.compile = compile_  # type: ignore[method-assign]
     ibis_duckdb.Backend.execute = execute  # type: ignore[method-assign]
     ibis_duckdb.Backend.table = timed("table() lookup (DESCRIBE)", ibis_duckdb.Backend.table)  # type: ignore[method-assign]
-    plain_timed, plain_plan = rep._timed, rep._plan
+    plain_timed, plain_plan = Context.timed, rep._plan
 
     def in_section(ctx: Any, name: str, fn: Callable[[], Any]) -> Any:
         section[0] = name
         spans.append({"section": name, "start": now()})
         try:
-            return plain_timed(ctx, name, fn)
+            return plain_timed(ctx, name, fn)  # type: ignore[arg-type]
         finally:
             spans[-1]["end"] = now()
             section[0] = "other"
 
-    def planning(ctx: Any) -> None:
-        in_section(ctx, "plan (compiles and starts the batch)", lambda: plain_plan(ctx))
+    def planning(ctx: Any, chosen: Any) -> None:
+        in_section(ctx, "plan (compiles and starts the batch)", lambda: plain_plan(ctx, chosen))
 
-    rep._timed = in_section  # type: ignore[assignment]
+    Context.timed = in_section  # type: ignore[method-assign,assignment]
     rep._plan = planning  # type: ignore[assignment]
     asked = [0]  # metric queries the sections and analyses ask (a Batch answers several from one statement)
     plain_batch_run = metric_query.Batch.run

@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 import typer
 
-from shopops.analyses.report import ReportParams, build_report, default_day, periods, report_scopes
+from shopops.calendar.period import newest_complete_day as default_day
+from shopops.calendar.period import report_periods as periods
 from shopops.cli.report import parse_day
+from shopops.compositions.periodic import ReportParams, build_report
 from shopops.errors import QueryError
 from shopops.project import Project
 from shopops.reports.model import Report
+from shopops.warehouse.scope import Scope
 
 D = Decimal
 ORDERS = "order_id,buyer_id,created_at,paid_at,total_amount,paid_amount,refund_amount,units,province,channel,device"
@@ -207,12 +210,15 @@ def test_daily_report_compares_with_the_day_before(shop: Project) -> None:
 
 
 def test_scopes_group_stores_by_currency(shop: Project) -> None:
-    assert report_scopes(shop.warehouse, ["s1"]) == [("s1",)]
-    assert report_scopes(shop.warehouse) == [("tmall", "jd", "s1"), ("shop", "uk")]  # CNY; USD (the template's)
+    assert [s.names for s in Scope.resolve(shop.warehouse, ["s1"]).by_currency()] == [("s1",)]
+    assert [s.names for s in Scope.resolve(shop.warehouse).by_currency()] == [
+        ("tmall", "jd", "s1"),
+        ("shop", "uk"),
+    ]  # CNY; USD (the template's)
     with pytest.raises(QueryError, match="different currencies"):
         build_report(shop, ReportParams("weekly", day=date(2026, 3, 12)))
     with pytest.raises(QueryError, match="unknown store"):
-        report_scopes(shop.warehouse, ["nope"])
+        Scope.resolve(shop.warehouse, ["nope"])
 
 
 # ---------------------------------------------------------------- the real Tmall export, February 2020

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shopops.analyses.report import ReportParams, build_report
+from shopops.compositions.periodic import ReportParams, build_report
 from shopops.errors import NotAvailableError
 from shopops.project import Project
 from shopops.reports.model import plain

@@ -357,7 +357,7 @@ def test_run_plan_python_api(shop: Shop, tmp_path: Path) -> None:
 
 def test_weekly_report_tracks_the_saved_plan(shop: Shop, tmp_path: Path) -> None:
     """Once a plan is saved, the weekly report shows the week's target and the tracking section."""
-    from shopops.analyses.report import ReportParams, build_report
+    from shopops.compositions.periodic import ReportParams, build_report
 
     project = shop.project
     plan = build_plan(project, PlanParams(2026, target=Decimal("3000000.00"), stores=("jd_store",)))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from spark_parity import Pair
 
-from shopops.analyses.report import ReportParams, build_report
+from shopops.compositions.periodic import ReportParams, build_report
 
 pytestmark = pytest.mark.spark
 

@@ -17,28 +17,22 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.analyses.base import Context
 from shopops.analyses.basket import BasketParams, basket
 from shopops.analyses.buyers import BuyersParams, buyers
 from shopops.analyses.clv import ClvParams, clv
 from shopops.analyses.cohorts import CohortParams, cohorts
+from shopops.analyses.kpis import headline_kpis
 from shopops.analyses.narrative import Narrator
 from shopops.analyses.products import ProductsParams, products
 from shopops.analyses.refunds import RefundsParams, refunds
-from shopops.analyses.report import (
-    _Context,
-    _kpis,
-    _records,
-    _timed,
-    newest_day,
-    one_currency,
-)
 from shopops.analyses.rfm import RFMParams, rfm
+from shopops.analyses.rows import records as _records
 from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import Batch
 from shopops.reports.model import Chart, Column, Period, Report, Section, Table
-from shopops.warehouse.store import warehouse_of
 
 #: headline figures of the customer report
 CUSTOMER_KPIS = ("buyers", "new_buyers", "returning_buyers", "repeat_rate", "paid_amount", "aov", "avg_order_value")
@@ -74,29 +68,49 @@ def default_quarter_day(last_day: date) -> date:
     return last_day if current.end <= last_day else current.start - timedelta(days=1)
 
 
+@dataclass
+class _Context(Context):
+    """The customer report's context: the shared one, with the names its sections use."""
+
+    top: int = 10
+    source: Any = None
+
+    @property
+    def cat(self) -> Any:
+        return self.catalogue
+
+    @property
+    def current(self) -> Period:
+        return self.period
+
+    @property
+    def params(self) -> _Context:
+        return self
+
+
 def build_customer_report(project_or_warehouse: Any, params: CustomerReportParams) -> Report:
     """Run the customer and product analyses for a quarter and return the report."""
-    from shopops.analyses.report import ReportParams  # the shared context wants report params
+    from shopops.warehouse.scope import Scope
 
-    wh = warehouse_of(project_or_warehouse)
-    stores = one_currency(wh, params.stores)
-    day = params.day or default_quarter_day(newest_day(wh, stores))
+    scope = Scope.of(project_or_warehouse, params.stores).one_currency()
+    wh, stores = scope.wh, scope.names
+    day = params.day or default_quarter_day(scope.newest_day())
     current, previous, yoy = quarters(day)
     say = Narrator(params.lang, "customers")
     cat = load_catalogue()
     ctx = _Context(
-        wh,
-        ReportParams("weekly", day=day, stores=stores, lang=params.lang, top=params.top),
-        cat,
-        stores,
+        scope,
         current,
         previous,
         yoy,
-        say,
+        "customers",
+        params.lang,
+        cat,
         Batch(wh, cat),
+        top=params.top,
         source=project_or_warehouse,
     )
-    kpis = _timed(ctx, "kpis", lambda: _kpis(ctx, CUSTOMER_KPIS))
+    kpis = ctx.timed("kpis", lambda: headline_kpis(ctx, CUSTOMER_KPIS))
     sections: list[Section] = []
     facts: dict[str, str] = {}
     steps: list[tuple[str, Callable[[_Context, dict[str, str]], Section | None]]] = [
@@ -110,7 +124,7 @@ def build_customer_report(project_or_warehouse: Any, params: CustomerReportParam
     ]
     for name, step in steps:
         try:
-            section = _timed(ctx, name, lambda step=step: step(ctx, facts))  # type: ignore[misc]
+            section = ctx.timed(name, lambda step=step: step(ctx, facts))  # type: ignore[misc]
         except NotAvailableError as exc:
             ctx.note(f"{say.t(name)}: {exc}")
             continue

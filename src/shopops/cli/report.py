@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +21,11 @@ def parse_day(
     kind: str, day: str | None, week: str | None, month: str | None, quarter: str | None = None
 ) -> date | None:
     """The day that places the report: ``--date 2026-10-25``, ``--week 2026-W43``, ``--month 2026-10``
-    or ``--quarter 2026-Q3``."""
+    or ``--quarter 2026-Q3`` (read by the one period parser, :func:`shopops.calendar.parse_period`)."""
+    from shopops.calendar.period import parse_day as read_day
+    from shopops.calendar.period import parse_period
+    from shopops.errors import QueryError
+
     options = (("--date", day), ("--week", week), ("--month", month), ("--quarter", quarter))
     given = [(o, v) for o, v in options if v]
     if len(given) > 1:
@@ -32,28 +35,19 @@ def parse_day(
     if not given:
         return None
     option, text = given[0]
-    if option == "--quarter":
-        q = re.fullmatch(r"(\d{4})-?Q([1-4])", text.strip(), flags=re.IGNORECASE)
-        if not q:
-            raise typer.BadParameter(f"{text!r} is not a quarter; write it like 2026-Q3", param_hint="--quarter")
-        return date(int(q[1]), 3 * int(q[2]) - 2, 1)
-    if option == "--week":
-        m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), flags=re.IGNORECASE)
-        if not m:
-            raise typer.BadParameter(f"{text!r} is not an ISO week; write it like 2026-W43", param_hint="--week")
-        try:
-            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError as exc:
-            raise typer.BadParameter(f"{text!r}: {exc}", param_hint="--week") from exc
-    if option == "--month":
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-        if not m or not 1 <= int(m[2]) <= 12:
-            raise typer.BadParameter(f"{text!r} is not a month; write it like 2026-10", param_hint="--month")
-        return date(int(m[1]), int(m[2]), 1)
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--date") from exc
+        if option == "--date":
+            return read_day(text)
+        period = parse_period(text)
+    except QueryError as exc:  # a usage error of this option: shown with the option, as Typer shows them
+        raise typer.BadParameter(f"{exc.message}; {exc.hint}", param_hint=option) from None
+    grain = {"--week": "week", "--month": "month", "--quarter": "quarter"}[option]
+    if period.grain != grain:
+        raise typer.BadParameter(f"{text!r} is not a {grain} (e.g. {_EXAMPLE[grain]})", param_hint=option)
+    return period.start
+
+
+_EXAMPLE = {"week": "2026-W43", "month": "2026-10", "quarter": "2026-Q3"}
 
 
 def report_cmd(
@@ -79,9 +73,10 @@ def report_cmd(
     complete period. Without --store: every store, one
     report per currency (money of different currencies is never added up).
     """
-    from shopops.analyses.report import KINDS, ReportParams, build_report, report_scopes
+    from shopops.compositions.periodic import KINDS, ReportParams, build_report
     from shopops.errors import QueryError
     from shopops.reports import render
+    from shopops.warehouse.scope import Scope
 
     if kind not in (*KINDS, "customers"):
         raise QueryError(f"unknown report {kind!r}; valid reports: {', '.join((*KINDS, 'customers'))}")
@@ -97,17 +92,17 @@ def report_cmd(
     language = lang or project.settings.language
     target = out or project.settings.root / "reports"
     with project:
-        scopes = report_scopes(project.warehouse, tuple(store or ()))
+        scopes = Scope.resolve(project.warehouse, tuple(store or ())).by_currency()  # resolved once, here
         for scope in scopes:
-            with console.task(f"{kind} report: {', '.join(scope)}"):
+            with console.task(f"{kind} report: {', '.join(scope.names)}"):
                 if kind == "customers":
                     from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
 
-                    cparams = CustomerReportParams(day=when, stores=scope, lang=language)  # type: ignore[arg-type]
+                    cparams = CustomerReportParams(day=when, stores=scope.names, lang=language)  # type: ignore[arg-type]
                     report = build_customer_report(project, cparams)
                 else:
-                    params = ReportParams(kind, day=when, stores=scope, lang=language)  # type: ignore[arg-type]
-                    report = build_report(project, params)
+                    params = ReportParams(kind, day=when, lang=language)  # type: ignore[arg-type]
+                    report = build_report(scope, params)
                 paths = render(report, target, formats=tuple(formats))
             console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
             for line in report.summary:

@@ -84,14 +84,15 @@ def sample(
 
 def write_reports(project: Project, kind: str) -> list[Path]:
     """The newest complete ``kind`` report of every currency group, all formats; the HTML paths."""
-    from shopops.analyses.report import ReportParams, build_report, report_scopes
+    from shopops.compositions.periodic import ReportParams, build_report
     from shopops.reports import render
+    from shopops.warehouse.scope import Scope
 
     console = STATE.console()
     out = []
-    for scope in report_scopes(project.warehouse):
-        with console.task(f"{kind} report: {', '.join(scope)}"):
-            report = build_report(project, ReportParams(kind, stores=scope, lang=project.settings.language))  # type: ignore[arg-type]
+    for scope in Scope.resolve(project.warehouse).by_currency():
+        with console.task(f"{kind} report: {', '.join(scope.names)}"):
+            report = build_report(scope, ReportParams(kind, lang=project.settings.language))  # type: ignore[arg-type]
             paths = render(report, project.settings.root / "reports")
         for line in report.summary:
             console.out.print(f"  • {line}", highlight=False)
@@ -103,7 +104,6 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
     """Plan the fiscal year holding the newest data (last year's actual + ``growth``) for every currency
     group and save it as targets, so the weekly report tracks it; the HTML paths. A group without a
     year of history gets no plan (said so)."""
-    from shopops.analyses.report import newest_day, report_scopes
     from shopops.calendar.fiscal import FiscalCalendar
     from shopops.errors import ShopopsError
     from shopops.plan import PlanParams, run_plan
@@ -111,8 +111,11 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
     console = STATE.console()
     out = []
     cal = FiscalCalendar(project.settings.fiscal_year_start_month)
-    for scope in report_scopes(project.warehouse):
-        fy = cal.year_of(newest_day(project.warehouse, scope))
+    from shopops.warehouse.scope import Scope
+
+    for currency_scope in Scope.resolve(project.warehouse).by_currency():
+        scope = currency_scope.names
+        fy = cal.year_of(currency_scope.newest_day())
         try:
             with console.task(f"plan FY{fy}: {', '.join(scope)}"):
                 run = run_plan(project, PlanParams(fy, growth=growth, stores=scope), formats=("html", "xlsx", "json"))

@@ -60,8 +60,8 @@ class Scope:
         visible = [n for n in configs if permitted is None or n in permitted]
         unknown = [n for n in names if n not in configs]
         if unknown:
-            raise ConfigError(
-                f"unknown store {', '.join(unknown)}",
+            raise QueryError(
+                f"unknown store {', '.join(map(repr, unknown))}",
                 hint=f"stores: {', '.join(visible) or 'none yet (add one with `shopops stores add NAME`)'}",
                 code="scope.unknown_store",
             )
