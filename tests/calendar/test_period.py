@@ -93,10 +93,10 @@ def test_year_ago() -> None:
 
 
 def test_report_periods_and_the_newest_complete_one() -> None:
-    cur, prev, yoy = report_periods("monthly", D(2024, 3, 31))
+    _, prev, yoy = report_periods("monthly", D(2024, 3, 31))
     assert (prev.start, prev.end) == (D(2024, 2, 1), D(2024, 2, 29))
     assert (yoy.start, yoy.end) == (D(2023, 3, 1), D(2023, 3, 31))
-    cur, prev, yoy = report_periods("daily", D(2026, 11, 11))
+    _, prev, yoy = report_periods("daily", D(2026, 11, 11))
     assert (prev.start, yoy.start) == (D(2026, 11, 10), D(2025, 11, 12))
     assert newest_complete_day("weekly", D(2026, 10, 28)) == D(2026, 10, 25)
     assert newest_complete_day("monthly", D(2026, 10, 31)) == D(2026, 10, 31)
