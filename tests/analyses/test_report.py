@@ -162,6 +162,17 @@ def test_headline_figures_by_hand(week: Report) -> None:
     assert refund.target is None and refund.achievement is None  # day targets for 3 of the 7 days
 
 
+def test_a_year_ago_without_data_is_unknown_not_zero(week: Report) -> None:
+    """The orders start in March 2026: the year-ago week has no data, so its figures are null (not 0.0,
+    and no change is computed from them), the JSON says null, and a note says why."""
+    for k in week.kpis:
+        assert (k.yoy, k.yoy_change, k.yoy_change_pct) == (None, None, None), k.metric
+    paid = next(k for k in week.to_dict()["kpis"] if k["metric"] == "paid_amount")
+    assert (paid["yoy"], paid["yoy_change"], paid["yoy_change_pct"]) == (None, None, None)
+    assert "去年同期（2025-W11）没有数据（订单数据从 2026-03-02 开始），不做比较" in week.notes
+    assert week.kpi("paid_amount").previous == D("300.00")  # the week before has data: compared as usual
+
+
 def test_attribution_bridge_by_hand(week: Report) -> None:
     bridge = {r["step"]: r["amount"] for r in week.section("attribution").table("bridge").rows}
     assert list(bridge.values()) == [D("300.00"), D("300.00"), D("-124.51"), D("124.51"), D("600.00")]

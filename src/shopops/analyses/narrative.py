@@ -186,6 +186,15 @@ class Narrator:
             return f"{metric}：{'、'.join(stores)} 的数据源没有 {', '.join(needs)}，无法计算"
         return f"{metric}: not available from the sources of {', '.join(stores)} ({', '.join(needs)} missing)"
 
+    def no_data(self, period: Period, first: date | None, *, year_ago: bool) -> str:
+        """A comparison period the data does not reach: its figures are unknown, so no comparison is made."""
+        since = first.isoformat() if first else ""
+        if self.zh:
+            which = "去年同期" if year_ago else "对比期"
+            return f"{which}（{period.label}）没有数据（订单数据从 {since} 开始），不做比较"
+        which = "the year-ago period" if year_ago else "the comparison period"
+        return f"{which} ({period.label}) has no data (the orders start on {since}); no comparison is made"
+
     def no_channel_attribution(self, store: str) -> str:
         if self.zh:
             return f"{store}：流量报表没有分来源的支付买家数与支付金额，不做渠道归因"

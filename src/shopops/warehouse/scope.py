@@ -175,6 +175,19 @@ class Scope:
         """The newest day with an order (by creation time) in scope; ``None`` when there is none."""
         return self.wh.memo(("last data day", self.names), lambda: _last_data_day(self.wh, self.names))
 
+    def first_data_day(self) -> date | None:
+        """The oldest day with an order (by creation time) in scope; ``None`` when there is none."""
+        return self.wh.memo(("first data day", self.names), lambda: _first_data_day(self.wh, self.names))
+
+    def days_with_data(self, start: date, end: date) -> int:
+        """How many days of ``start``–``end`` lie within the scope's data (its first to its last order day):
+        0 means the period has no data at all, and its figures are unknown (never zero)."""
+        first, last = self.first_data_day(), self.last_data_day()
+        if first is None or last is None:
+            return 0
+        lo, hi = max(start, first), min(end, last)
+        return max((hi - lo).days + 1, 0)
+
     def newest_day(self) -> date:
         """:meth:`last_data_day`, or an error saying what to import."""
         last = self.last_data_day()
@@ -205,10 +218,18 @@ def _fields(wh: Warehouse, store: str) -> frozenset[str]:
 
 
 def _last_data_day(wh: Warehouse, stores: Sequence[str]) -> date | None:
+    return _edge_day(wh, stores, last=True)
+
+
+def _first_data_day(wh: Warehouse, stores: Sequence[str]) -> date | None:
+    return _edge_day(wh, stores, last=False)
+
+
+def _edge_day(wh: Warehouse, stores: Sequence[str], *, last: bool) -> date | None:
     o = wh.table("orders")
     if stores:
         o = o.filter(o.store.isin(list(stores)))
-    value = o.created_at.max().execute()
+    value = (o.created_at.max() if last else o.created_at.min()).execute()
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     return pd.Timestamp(value).date()
