@@ -763,7 +763,7 @@ def child_profile(project: str, weekfile: str, cprofile_out: str = "") -> dict[s
     from shopops.project import Project
     from shopops.warehouse.store import Warehouse
 
-    metric_query = importlib.import_module("shopops.metrics.query")  # the package exports a function of that name
+    metric_query = importlib.import_module("shopops.metrics.batch")
 
     w = json.loads(Path(weekfile).read_text())
     section = ["setup"]

@@ -11,7 +11,7 @@ from test_query import W2, shop  # noqa: F401  (the hand-computed shop of the qu
 
 from shopops.errors import NotAvailableError
 from shopops.metrics import MetricQuery, run
-from shopops.metrics.query import Batch
+from shopops.metrics.batch import Batch
 from shopops.project import Project
 
 END = date(2026, 1, 18)

@@ -16,7 +16,7 @@ the CLI, the reports, the web server and the scheduler run them from there.
 
 A :class:`Context` is what the edge resolved — the :class:`~shopops.warehouse.scope.Scope` and the
 :class:`~shopops.calendar.period.Period` (with the periods it is compared with) — plus what the
-analyses of one run share: the metric catalogue, one :class:`~shopops.metrics.query.Batch`, the notes
+analyses of one run share: the metric catalogue, one :class:`~shopops.metrics.batch.Batch`, the notes
 and the timings.
 
 >>> ctx = Context.create(Scope.resolve(project.warehouse), parse_period("2026-W43"))  # doctest: +SKIP
@@ -36,8 +36,9 @@ import pandas as pd
 from shopops.analyses.narrative import Narrator
 from shopops.calendar.period import Period
 from shopops.errors import QueryError
+from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue, load_catalogue
-from shopops.metrics.query import Batch, MetricQuery
+from shopops.metrics.query import MetricQuery
 from shopops.reports.model import Section, Unit
 from shopops.warehouse.scope import Scope
 from shopops.warehouse.store import Warehouse

@@ -30,8 +30,8 @@ from shopops.analyses.rfm import RFMParams, rfm
 from shopops.analyses.rows import records as _records
 from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError, QueryError
+from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import load_catalogue
-from shopops.metrics.query import Batch
 from shopops.reports.model import Chart, Column, Period, Report, Section, Table
 
 #: headline figures of the customer report

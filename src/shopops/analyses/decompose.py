@@ -34,8 +34,8 @@ import pandas as pd
 
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
+from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue
-from shopops.metrics.query import Batch
 from shopops.warehouse.store import warehouse_of
 
 CENT = Decimal("0.01")
@@ -218,7 +218,7 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batc
     whole change goes to ``not_decomposed``; on every row
     ``traffic + conversion + order_value + not_decomposed == paid_amount_change`` exactly.
 
-    ``batch``: answer the queries from a :class:`~shopops.metrics.query.Batch` (a report shares its
+    ``batch``: answer the queries from a :class:`~shopops.metrics.batch.Batch` (a report shares its
     splits between analyses); the figures are the same.
     """
     clock = time.perf_counter()

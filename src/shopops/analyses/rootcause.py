@@ -44,9 +44,9 @@ import pandas as pd
 from shopops.analyses.decompose import SOURCES, check_periods
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
+from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.gaps import Scope, history_notes
-from shopops.metrics.query import Batch
 from shopops.warehouse.store import Warehouse, warehouse_of
 
 DEFAULT_DIMENSIONS = ("channel", "device", "province", "category", "buyer_type", "store")
@@ -265,7 +265,7 @@ def rootcause(project_or_warehouse: Any, params: RootCauseParams, *, batch: Batc
     its catalogue formula ``a / b`` is split into ``a`` and ``b``. Money stays ``Decimal`` in ``base``,
     ``current``, ``change`` and ``contribution`` of a money metric.
 
-    ``batch``: answer the queries from a :class:`~shopops.metrics.query.Batch` (a report shares its
+    ``batch``: answer the queries from a :class:`~shopops.metrics.batch.Batch` (a report shares its
     splits between analyses); the figures are the same.
     """
     clock = time.perf_counter()

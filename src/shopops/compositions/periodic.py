@@ -7,7 +7,7 @@ the day before and the same weekday 52 weeks earlier, a week against the week be
 weeks earlier, a month against the month before and the same month a year earlier), then:
 
 1. asks every section which metric queries it will run, and plans them on one
-   :class:`~shopops.metrics.query.Batch` (each split one statement for the three periods), which starts
+   :class:`~shopops.metrics.batch.Batch` (each split one statement for the three periods), which starts
    them in the background;
 2. builds each section (data) and presents it (zh or en), in the composition's order;
 3. writes the summary from the headline, the attribution and the sections' first sentences.
