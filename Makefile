@@ -8,7 +8,7 @@ DEMO_DIR ?= demo
 DEMO_DAYS ?= 730
 DEMO_ORDERS ?= 200
 
-.PHONY: demo test lint bench env clean system-deps docs
+.PHONY: demo test check lint bench env clean system-deps docs
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q
+
+# The fast loop while working: lint and the core tests, without Spark, Chromium or the slow tests.
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -q -m "not spark and not slow and not browser"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -79,7 +79,7 @@ class Context:
         lang: str = "zh",
     ) -> Context:
         cat = load_catalogue()
-        return cls(scope, period, previous, yoy, kind, lang, cat, Batch(scope.wh, cat))
+        return cls(scope, period, previous, yoy, kind, lang, cat, Batch(scope.wh, cat, scope))
 
     @property
     def wh(self) -> Warehouse:
@@ -134,7 +134,7 @@ class Context:
             return pd.DataFrame()
         q = self.metric_query(usable, period, by=by, grain=grain)
         if self.batch is None:
-            self.batch = Batch(self.wh, self.catalogue)
+            self.batch = Batch(self.wh, self.catalogue, self.scope)
         df = self.batch.run(q)
         self.note(*df.attrs.get("notes", []))
         return df

@@ -25,6 +25,7 @@ from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.facts import merge_days
 from shopops.metrics.gaps import Scope, store_dims
 from shopops.metrics.query import KEY, MetricQuery, _attach, _facts, _period_table, _tidy, run, sql
+from shopops.warehouse.scope import Scope as StoreScope
 from shopops.warehouse.store import Warehouse
 
 
@@ -92,9 +93,10 @@ class Batch:
     1
     """
 
-    def __init__(self, wh: Warehouse, cat: Catalogue | None = None) -> None:
+    def __init__(self, wh: Warehouse, cat: Catalogue | None = None, within: StoreScope | None = None) -> None:
         self.wh = wh
         self.cat = cat or load_catalogue()
+        self.within = within  # the stores the edge resolved (None: each query resolves its own)
         self.statements = 0  # statements the batch ran
         self._planned: dict[_Key, dict[str, None]] = {}
         self._done: dict[_Key, _Wide] = {}
@@ -218,7 +220,7 @@ class Batch:
         days = merge_days(periods)
         if days:  # the span's periods it reads, with the days between them left out
             wide_q = replace(wide_q, start=days[0][0], end=days[-1][1])
-        scope = Scope.of(self.wh, wide_q, cat)
+        scope = Scope.of(self.wh, wide_q, cat, self.within)
         gaps.refuse_when_nothing(q, cat, scope)  # as run() would, before anything runs
         expr = _period_table(self.wh, wide_q, cat, scope, keep_rows=True, days=days if len(days) > 1 else ())
         return _Started(wide_q, periods, expr, sql(self.wh, expr), scope)

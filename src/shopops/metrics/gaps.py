@@ -18,6 +18,7 @@ from shopops.calendar import grains as calendar
 from shopops.errors import NotAvailableError
 from shopops.metrics.catalogue import Catalogue
 from shopops.settings import StoreConfig
+from shopops.warehouse.scope import Scope as StoreScope
 from shopops.warehouse.store import Warehouse
 
 if TYPE_CHECKING:
@@ -33,19 +34,21 @@ class Scope:
     named: tuple[str, ...]  # stores matching the filters, imported or not
 
     @classmethod
-    def of(cls, wh: Warehouse, q: MetricQuery, cat: Catalogue) -> Scope:
-        settings = wh.settings
-        for name in q.where.get("store", ()):
-            settings.store(name)  # unknown store: ConfigError listing the stores
+    def of(cls, wh: Warehouse, q: MetricQuery, cat: Catalogue, within: StoreScope | None = None) -> Scope:
+        """The stores of ``within`` (the scope the edge resolved; else the stores ``q`` names, resolved
+        here) that pass ``q``'s store-level filters (platform, currency), with their fields."""
+        if within is None and not wh.settings.stores:
+            return cls(stores=(), fields={}, named=())
+        base = within if within is not None else StoreScope.resolve(wh, q.where.get("store", ()))
+        if within is not None and q.where.get("store"):
+            base = within.narrow(q.where["store"])
+        order = {s.name: i for i, s in enumerate(wh.settings.stores)}  # rows and notes in the project's order
         matching = tuple(
             s
-            for s in settings.stores
+            for s in sorted(base.stores, key=lambda s: order.get(s.name, len(order)))
             if all(store_attr(s, d) in v for d, v in q.where.items() if cat.dimensions[d].store_level)
         )
-        fields: dict[str, frozenset[str]] = {}
-        for s in matching:
-            got = wh.fields_available(s.name)
-            fields[s.name] = frozenset(f"{t}.{c}" for t, cols in got.items() for c in cols)
+        fields = {s.name: base.fields[s.name] for s in matching}
         active = tuple(s for s in matching if fields[s.name])
         return cls(stores=active, fields=fields, named=tuple(s.name for s in matching))
 

@@ -61,8 +61,9 @@ class Scope:
         unknown = [n for n in names if n not in configs]
         if unknown:
             raise QueryError(
-                f"unknown store {', '.join(map(repr, unknown))}",
-                hint=f"stores: {', '.join(visible) or 'none yet (add one with `shopops stores add NAME`)'}",
+                f"unknown store {', '.join(map(repr, unknown))}"
+                f" (stores in {wh.settings.config_path}: {', '.join(visible) or 'none yet'})",
+                hint="choose one of these, or add the store with `shopops stores add NAME[:PLATFORM]`",
                 code="scope.unknown_store",
             )
         hidden = [n for n in names if permitted is not None and n not in permitted]
