@@ -16,7 +16,7 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def lint_imports(src: Path, config: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(LINT), "--config", str(config), "--no-cache"],
+        [str(LINT), str(config), "--no-cache"],
         cwd=src.parent,
         env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
         capture_output=True,
