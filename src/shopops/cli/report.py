@@ -64,7 +64,12 @@ def report_cmd(
     quarter: Annotated[str | None, typer.Option("--quarter", help="Quarter (customers report), e.g. 2026-Q3.")] = None,
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
     all_stores: Annotated[
-        bool, typer.Option("--all-stores", help="Every store together (one report per currency).")
+        bool,
+        typer.Option(
+            "--all-stores",
+            help="Every store of the project, one report per currency (what leaving out --store does; say it "
+            "explicitly, e.g. in a schedule).",
+        ),
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[
@@ -76,8 +81,8 @@ def report_cmd(
 
     The customers report covers a quarter: buyers, repurchase, cohorts, RFM, CLV and churn, 20/80,
     product roles, items bought together, refunds. Without --date/--week/--month/--quarter: the newest
-    complete period. Without --store: every store, one
-    report per currency (money of different currencies is never added up).
+    complete period. With --all-stores, or without --store: every store of the project (shopops.toml),
+    one report per currency (money of different currencies is never added up).
     """
     from shopops.analyses.report import KINDS, ReportParams, build_report, report_scopes
     from shopops.errors import QueryError
@@ -97,7 +102,8 @@ def report_cmd(
     language = lang or project.settings.language
     target = out or project.settings.root / "reports"
     with project:
-        scopes = report_scopes(project.warehouse, tuple(store or ()))
+        names = tuple(store or ()) if not all_stores else tuple(s.name for s in project.settings.stores)
+        scopes = report_scopes(project.warehouse, names)
         for scope in scopes:
             with console.task(f"{kind} report: {', '.join(scope)}"):
                 if kind == "customers":
