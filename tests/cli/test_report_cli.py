@@ -53,3 +53,29 @@ def test_all_stores_gives_one_report_per_currency(
     assert [(f.name, _paid(f)) for f in same] == [(f.name, _paid(f)) for f in files]
     code, _, err = run_cli(monkeypatch, capsys, *week, "--all-stores", "--store", "cn", cwd=two_currencies)
     assert code == 2 and "give --store or --all-stores, not both" in err
+
+
+def test_one_printable_format_without_out_goes_to_stdout_and_writes_nothing(
+    two_currencies: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    week = ("report", "weekly", "--week", "2026-W11", "--lang", "en")
+    out = cli_ok(monkeypatch, capsys, *week, "--store", "cn", "--format", "json", cwd=two_currencies)
+    data = json.loads(out)  # stdout holds the document and nothing else
+    assert (data["stores"], data["currency"]) == (["cn"], "CNY")
+    assert next(k for k in data["kpis"] if k["metric"] == "paid_amount")["value"] == 150.0
+    md = cli_ok(monkeypatch, capsys, *week, "--format", "md", cwd=two_currencies)
+    assert [line for line in md.splitlines() if line.startswith("# ")] == [
+        "# cn Weekly report 2026-W11",
+        "# us Weekly report 2026-W11",
+    ]
+    assert not (two_currencies / "reports").exists()
+    code, out, err = run_cli(monkeypatch, capsys, *week, "--format", "json", cwd=two_currencies)
+    assert (code, out) == (2, "")
+    assert "2 reports (one per currency)" in err and "--store, or write the files with --out DIR" in err
+    # a list of formats, or html/xlsx, are files: in PROJECT/reports without --out
+    listed = cli_ok(monkeypatch, capsys, *week, "--store", "us", "--format", "md,json", cwd=two_currencies)
+    assert sorted(p.name for p in (two_currencies / "reports").iterdir()) == [
+        "weekly-2026-W11-us.json",
+        "weekly-2026-W11-us.md",
+    ]
+    assert "weekly-2026-W11-us.md" in listed

@@ -75,7 +75,12 @@ def report_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Comma list of html, xlsx, md, json.")
     ] = "html,xlsx,md,json",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: PROJECT/reports).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the files (default: PROJECT/reports; with --format md or json alone: stdout)."
+        ),
+    ] = None,
 ) -> None:
     """Write the daily, weekly, monthly or customer report: KPIs, why they moved, a written summary. 日报/周报/月报。
 
@@ -83,8 +88,11 @@ def report_cmd(
     product roles, items bought together, refunds. Without --date/--week/--month/--quarter: the newest
     complete period. With --all-stores, or without --store: every store of the project (shopops.toml),
     one report per currency (money of different currencies is never added up).
+    Files go to --out or PROJECT/reports; --format md or --format json alone, without --out, prints the
+    report to stdout instead (docs/cli.md).
     """
     from shopops.analyses.report import KINDS, ReportParams, build_report, report_scopes
+    from shopops.cli.output import check_printable, print_report, to_stdout
     from shopops.errors import QueryError
     from shopops.reports import render
 
@@ -104,7 +112,10 @@ def report_cmd(
     with project:
         names = tuple(store or ()) if not all_stores else tuple(s.name for s in project.settings.stores)
         scopes = report_scopes(project.warehouse, names)
-        for scope in scopes:
+        printed = to_stdout(formats, out)
+        if printed:
+            check_printable(formats[0], len(scopes))
+        for n, scope in enumerate(scopes):
             with console.task(f"{kind} report: {', '.join(scope)}"):
                 if kind == "customers":
                     from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
@@ -114,7 +125,12 @@ def report_cmd(
                 else:
                     params = ReportParams(kind, day=when, stores=scope, lang=language)  # type: ignore[arg-type]
                     report = build_report(project, params)
-                paths = render(report, target, formats=tuple(formats))
+                paths = {} if printed else render(report, target, formats=tuple(formats))
+            if printed:
+                if n:
+                    typer.echo()
+                print_report(report, formats[0])
+                continue
             console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
             for line in report.summary:
                 console.out.print(f"  • {line}", highlight=False)
