@@ -119,6 +119,16 @@ def resolve_source(path: Path, *, source: str | None, kind: str | None, mapping:
     )
 
 
+def source_platform(
+    path: Path | str, *, source: str | None = None, kind: str | None = None, mapping: Path | str | None = None
+) -> str | None:
+    """The platform of the export format ``path`` is read as — named, from a mapping file, or detected
+    from its headers (``tmall_report`` → ``tmall``) — or None for a format of no platform (generic, traffic
+    reports …). An import that adds its store takes the platform from here."""
+    src, _ = resolve_source(Path(path), source=source, kind=kind, mapping=Path(mapping) if mapping else None)
+    return src.platform
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
