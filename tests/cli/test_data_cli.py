@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import cli_ok, order, tmall_report_csv, write_csv
+from builders import cli_ok, order, run_cli, tmall_report_csv, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 TMALL = ROOT.parent / "shared" / "data" / "tmall_order_report" / "tmall_order_report.csv"
@@ -80,3 +80,17 @@ def test_the_real_tmall_order_report_adds_a_tmall_store(
     out = cli_ok(monkeypatch, capsys, "import", str(TMALL), "--store", "tm", cwd=root)
     assert "(tmall_report, utf-8, import #1): rows read 28,010 = loaded 28,010" in out
     assert _store(root, "tm") == ("tmall", "CNY")
+
+
+@pytest.mark.skipif(not TMALL.exists(), reason="../shared/data is not beside the repo")
+def test_the_wrong_source_names_the_one_the_headers_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli_ok(monkeypatch, capsys, "init", str(tmp_path / "p"), "--store", "tm:tmall")
+    code, _, err = run_cli(
+        monkeypatch, capsys, "import", str(TMALL), "-s", "tm", "--source", "tmall", cwd=tmp_path / "p"
+    )
+    assert code == 3
+    assert "missing required column(s) '买家会员名', '订单状态' for source 'tmall'" in err
+    assert "this file's headers are those of tmall_report (天猫订单报表" in err
+    assert "hint: import it with --source tmall_report or without --source" in err
