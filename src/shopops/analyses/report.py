@@ -36,6 +36,7 @@ from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics import MetricQuery, calendar
 from shopops.metrics.catalogue import Catalogue, load_catalogue
+from shopops.metrics.gaps import missing_fields
 from shopops.metrics.query import Batch
 from shopops.metrics.targets import targets
 from shopops.warehouse.store import Warehouse, warehouse_of
@@ -216,7 +217,8 @@ class _Context:
         fields = [self.wh.fields_available(s) for s in self.stores]
         ok = any(all(n.split(".", 1)[1] in f.get(n.split(".", 1)[0], set()) for n in needs) for f in fields)
         if not ok:
-            self.note(self.say.unavailable(self.name(metric), self.stores, needs))
+            missing = missing_fields(self.cat, metric, dict(zip(self.stores, fields, strict=True)))
+            self.note(self.say.unavailable(self.name(metric), self.stores, missing))
         return ok
 
     def note(self, *notes: str) -> None:
