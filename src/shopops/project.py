@@ -9,16 +9,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from shopops.console import Console, NullConsole
 from shopops.errors import ConfigError
-from shopops.settings import CONFIG_NAME, DEFAULT_CURRENCY, Settings, StoreConfig, load_settings
+from shopops.settings import CONFIG_NAME, DEFAULT_CURRENCY, Platform, Settings, StoreConfig, load_settings
 from shopops.warehouse import Warehouse
 from shopops.warehouse.load import ImportSummary, import_file
 
@@ -101,13 +103,30 @@ class Project:
     def add_store(
         self, name: str, platform: str = "other", currency: str | None = None, timezone: str = "Asia/Shanghai"
     ) -> StoreConfig:
-        store = _store({"name": name, "platform": platform, "currency": currency, "timezone": timezone})
-        self.settings = self.settings.with_store(store)
+        """Add a store to shopops.toml (currency from the platform when not given); a name already
+        there is an error (:class:`ConfigError`), as are an unknown platform, currency or timezone."""
+        return self.add_stores([{"name": name, "platform": platform, "currency": currency, "timezone": timezone}])[0]
+
+    def add_stores(self, stores: Iterable[Mapping[str, Any]]) -> list[StoreConfig]:
+        """Add several stores at once: every one is checked before any is written."""
+        added = [_store(dict(s)) for s in stores]
+        names = [s.name for s in self.settings.stores]
+        for store in added:
+            if store.name in names:
+                raise ConfigError(
+                    f"store {store.name!r} already exists in {self.settings.config_path}",
+                    hint="choose another name, or edit its [[stores]] entry in shopops.toml to change it",
+                )
+            names.append(store.name)
+        settings = self.settings
+        for store in added:
+            settings = settings.with_store(store)
+        self.settings = settings
         self.settings.save()
         if self._warehouse is not None:
             self._warehouse.settings = self.settings
             self._warehouse.sync_stores()
-        return store
+        return added
 
     def import_files(
         self,
@@ -171,6 +190,7 @@ def _store(values: dict[str, Any]) -> StoreConfig:
     if not values.get("currency"):
         values["currency"] = DEFAULT_CURRENCY.get(platform, "CNY")
     values = {k: v for k, v in values.items() if v is not None}
+    _check_store(values)
     try:
         return StoreConfig(**values)
     except Exception as exc:  # pydantic's ValidationError, reworded for the user
@@ -178,3 +198,33 @@ def _store(values: dict[str, Any]) -> StoreConfig:
             f"invalid store {values.get('name')!r}: {exc}",
             hint="check the store's name, platform, currency and timezone",
         ) from exc
+
+
+def _check_store(values: dict[str, Any]) -> None:
+    """One clear message per wrong field (pydantic's would list them in its own words)."""
+    name = str(values.get("name") or "")
+    if not re.fullmatch(r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}", name):
+        raise ConfigError(
+            f"invalid store name {name!r}",
+            hint="use 1 to 64 letters, digits, _, - or Chinese characters, e.g. tmall_flagship",
+        )
+    platforms = get_args(Platform)
+    platform = values.get("platform", "other")
+    if platform not in platforms:
+        raise ConfigError(
+            f"store {name!r}: unknown platform {platform!r}", hint=f"choose one of {', '.join(platforms)}"
+        )
+    currency = values.get("currency", "CNY")
+    if not re.fullmatch(r"[A-Z]{3}", str(currency)):
+        raise ConfigError(
+            f"store {name!r}: {currency!r} is not a currency code",
+            hint="write the 3-letter ISO 4217 code in capitals, e.g. CNY, USD, EUR",
+        )
+    timezone = str(values.get("timezone", "Asia/Shanghai"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"store {name!r}: unknown timezone {timezone!r}",
+            hint="write an IANA timezone name, e.g. Asia/Shanghai or America/New_York",
+        ) from None

@@ -268,6 +268,9 @@ def test_cli_json_and_table(
     assert Decimal(doc["reconciliation"]["target"]) == baseline
     assert [v["name"] for v in doc["reconciliation"]["views"]] == ["baseline", "sales", "finance"]
     assert doc["months"][0]["finance"] == "30000" and len(doc["daily"]) == 365
+    written = run(monkeypatch, capsys, root, *args, "--format", "json", "--out", str(tmp_path / "f.json"))
+    assert written == f"written {tmp_path / 'f.json'}\n"  # --out writes the file (docs/cli.md), stdout says where
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["months"] == doc["months"]
     table = run(monkeypatch, capsys, root, *args, "--lang", "en", "--method", "mean")
     assert (
         "proposed target" in table

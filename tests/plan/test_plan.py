@@ -338,6 +338,19 @@ def test_cli_plan(shop: Shop, tmp_path: Path) -> None:
     assert bad.exit_code != 0 and "1200万" in bad.output
 
 
+def test_cli_plan_json_alone_goes_to_stdout(shop: Shop) -> None:
+    """One printable format and no --out: the plan report on stdout, no files (docs/cli.md)."""
+    root = shop.project.settings.root
+    args = ["--project", str(root), "plan", "--fiscal-year", "2026", "--target", "600万", "-s", "jd_store", "--no-save"]
+    res = CliRunner().invoke(app, [*args, "--format", "json", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["kind"] == "plan" and data["stores"] == ["jd_store"]
+    months = next(s for s in data["sections"] if s["id"] == "month")["tables"][0]["rows"]
+    assert round(sum(r["target"] for r in months), 2) == 6000000.00
+    assert list(root.glob("reports/*")) == []
+
+
 def test_run_plan_python_api(shop: Shop, tmp_path: Path) -> None:
     run = run_plan(
         shop.project,

@@ -386,5 +386,9 @@ def test_cli_table_and_json(shop: Project, tmp_path: Path) -> None:
     (path,) = tmp_path.glob("*.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["kind"] == "track" and data["sections"][0]["tables"][0]["rows"][0]["achievement"] == pytest.approx(0.3)
+    printed = run_cli("track", "--store", "s2", "--format", "json", cwd=root)  # json alone, no --out: stdout
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["sections"] == data["sections"]
+    assert not (root / "reports").exists()
     bad = run_cli("track", "--store", "s1", "--metric", "buyers", cwd=root)
     assert bad.returncode == 2 and "does not add up" in bad.stderr

@@ -38,6 +38,7 @@ from shopops.calendar.period import Period
 from shopops.errors import QueryError
 from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue, load_catalogue
+from shopops.metrics.gaps import missing_fields
 from shopops.metrics.query import MetricQuery
 from shopops.reports.model import Section, Unit
 from shopops.warehouse.scope import Scope
@@ -140,18 +141,14 @@ class Context:
         return df
 
     def available(self, metric: str) -> bool:
-        """Whether at least one store in scope has every field ``metric`` needs (noted when none has)."""
-        missing = self.missing(metric)
-        if any(not fields for fields in missing.values()):
-            return True
-        lacking = tuple(dict.fromkeys(f for fields in missing.values() for f in fields))  # exactly what is missing
-        self.note(self.say.unavailable(self.name(metric), self.stores, lacking))
-        return False
-
-    def missing(self, metric: str) -> dict[str, tuple[str, ...]]:
-        """store → the fields ``metric`` needs that the store's imports never supplied (every store in scope)."""
+        """Whether at least one store in scope has every field ``metric`` needs; when none has, a note
+        names exactly the fields they lack (:func:`shopops.metrics.gaps.missing_fields`)."""
         needs = self.catalogue.needs(metric)
-        return {s: tuple(n for n in needs if not self.scope.has(s, n)) for s in self.stores}
+        if any(all(self.scope.has(s, n) for n in needs) for s in self.stores):
+            return True
+        fields = {s: self.wh.fields_available(s) for s in self.stores}
+        self.note(self.say.unavailable(self.name(metric), self.stores, missing_fields(self.catalogue, metric, fields)))
+        return False
 
     def note(self, *notes: str) -> None:
         for n in notes:

@@ -49,7 +49,12 @@ def import_cmd(
         typer.Option("--mapping", "-m", help="Mapping file (TOML) from the file's columns to canonical fields."),
     ] = None,
     platform: Annotated[
-        str | None, typer.Option("--platform", help="Platform for a store not yet in shopops.toml (it is added).")
+        str | None,
+        typer.Option(
+            "--platform",
+            help="Platform for a store not yet in shopops.toml (it is added; default: the export format's, "
+            "e.g. tmall for a Tmall order report, else other).",
+        ),
     ] = None,
     suggest_mapping: Annotated[
         bool,
@@ -63,14 +68,15 @@ def import_cmd(
     if store is None:
         raise typer.BadParameter("--store is required (the store the data belongs to)", param_hint="--store")
     from shopops.errors import ConfigError
-    from shopops.ingest.sources import get_source
+    from shopops.warehouse.load import source_platform
 
     project = STATE.open_project()
     out = STATE.console()
     try:
         project.settings.store(store)
     except ConfigError:
-        guess = platform or (get_source(source, kind).platform if source else None) or "other"
+        # the platform of the export format (named, mapped or detected from the first file's headers)
+        guess = platform or source_platform(files[0], source=source, kind=kind, mapping=mapping) or "other"
         project.add_store(store, platform=guess)
         out.info(f"added store {store!r} (platform {guess}) to {project.settings.config_path}")
     failures = 0

@@ -77,7 +77,12 @@ def forecast_cmd(
         typer.Option("--weight", help="With --method weighted: NAME=WEIGHT (baseline or a view; default 1); repeat."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File for --format xlsx.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="File for --format json or xlsx (json default: stdout; xlsx: forecast-….xlsx)."
+        ),
+    ] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Also print the daily forecast (table format).")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
 ) -> None:
@@ -112,7 +117,12 @@ def forecast_cmd(
     label = f"FY{fiscal_year}" if fiscal_year is not None else f"{result.start}..{result.end}"
     doc = _document(result, views, rec, language, label)
     if fmt == "json":
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
+        text = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
+        if out is None:
+            typer.echo(text)
+        else:  # --out writes the file, as `shopops calendar --format json --out FILE` (docs/cli.md)
+            out.write_text(text + "\n", encoding="utf-8")
+            STATE.console().out.print(f"written {out}", highlight=False)
     elif fmt == "xlsx":
         path = out or Path(f"forecast-{label.replace('..', '_')}.xlsx")
         _write_xlsx(doc, result, path)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from shopops import __version__
 from shopops.cli import analyses as analyses_cmds
@@ -23,8 +25,37 @@ from shopops.cli import sample as sample_cmds
 from shopops.cli import track as track_cmds
 from shopops.cli.state import STATE
 
+
+class _Root(TyperGroup):
+    """The root group: every command and sub-command also takes ``-q/--quiet`` after its name (as in
+    ``shopops report weekly -q``), added here once rather than to each command's signature."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quiet = next(p for p in self.params if p.name == "quiet")
+        _add_quiet(self, quiet)
+
+
+def _add_quiet(group: TyperGroup, quiet: Any) -> None:
+    for command in group.commands.values():
+        if not any(p.name == "quiet" for p in command.params):
+            option = copy.copy(quiet)  # the root's own -q/--quiet, so the help and parsing are the same
+            option.expose_value = False
+            option.callback = _set_quiet
+            command.params.append(option)
+        if isinstance(command, TyperGroup):
+            _add_quiet(command, quiet)
+
+
+def _set_quiet(ctx: Any, param: Any, value: bool) -> bool:
+    if value:  # the root callback has run (it set STATE.quiet from `shopops -q`); this only turns it on
+        STATE.quiet = True
+    return value
+
+
 app = typer.Typer(
     name="shopops",
+    cls=_Root,
     help="E-commerce operations from your own exports: import, metrics, reports, plans. 电商运营数据分析。",
     no_args_is_help=True,
     add_completion=False,

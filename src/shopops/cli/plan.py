@@ -85,10 +85,20 @@ def plan_cmd(
     save: Annotated[bool, typer.Option("--save/--no-save", help="Save the plan as targets in the warehouse.")] = True,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma list of html, xlsx, md, json.")] = "html,xlsx,json",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: PROJECT/reports).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the files (default: PROJECT/reports; with --format md or json alone: stdout)."
+        ),
+    ] = None,
 ) -> None:
     """Break a year's target into halves, quarters, months, weeks and days (festival nodes weighted from
-    history), show what it takes, and save it as targets. 年度目标拆解。"""
+    history), show what it takes, and save it as targets. 年度目标拆解。
+
+    Files go to --out or PROJECT/reports; --format md or --format json alone, without --out, prints the
+    plan report to stdout instead (docs/cli.md).
+    """
+    from shopops.cli.output import check_printable, print_report, to_stdout
     from shopops.errors import QueryError
     from shopops.plan import PlanParams, run_plan
 
@@ -117,7 +127,10 @@ def plan_cmd(
             from shopops.analyses.report import report_scopes
 
             scopes = report_scopes(project.warehouse)
-        for scope in scopes:
+        printed = to_stdout(formats, out)
+        if printed:
+            check_printable(formats[0], len(scopes))
+        for n, scope in enumerate(scopes):
             with console.task(f"planning {params.metric} for FY{fiscal_year}: {', '.join(scope) or 'all stores'}"):
                 run = run_plan(
                     project,
@@ -128,8 +141,15 @@ def plan_cmd(
                     save=save,
                     lang=lang,
                     out_dir=out,
-                    formats=tuple(formats),
+                    formats=() if printed else tuple(formats),
                 )
+            if printed:
+                if n:
+                    typer.echo()
+                print_report(run.report, formats[0])
+                for summary in run.imports:
+                    console.info(f"saved as targets: {summary.line()}")
+                continue
             _print_run(console.out, run)
 
 

@@ -58,21 +58,34 @@ def report_cmd(
     quarter: Annotated[str | None, typer.Option("--quarter", help="Quarter (customers report), e.g. 2026-Q3.")] = None,
     store: Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")] = None,
     all_stores: Annotated[
-        bool, typer.Option("--all-stores", help="Every store together (one report per currency).")
+        bool,
+        typer.Option(
+            "--all-stores",
+            help="Every store of the project, one report per currency (what leaving out --store does; say it "
+            "explicitly, e.g. in a schedule).",
+        ),
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the project's language).")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Comma list of html, xlsx, md, json.")
     ] = "html,xlsx,md,json",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: PROJECT/reports).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the files (default: PROJECT/reports; with --format md or json alone: stdout)."
+        ),
+    ] = None,
 ) -> None:
     """Write the daily, weekly, monthly or customer report: KPIs, why they moved, a written summary. 日报/周报/月报。
 
     The customers report covers a quarter: buyers, repurchase, cohorts, RFM, CLV and churn, 20/80,
     product roles, items bought together, refunds. Without --date/--week/--month/--quarter: the newest
-    complete period. Without --store: every store, one
-    report per currency (money of different currencies is never added up).
+    complete period. With --all-stores, or without --store: every store of the project (shopops.toml),
+    one report per currency (money of different currencies is never added up).
+    Files go to --out or PROJECT/reports; --format md or --format json alone, without --out, prints the
+    report to stdout instead (docs/cli.md).
     """
+    from shopops.cli.output import check_printable, print_report, to_stdout
     from shopops.compositions.periodic import KINDS, ReportParams, build_report
     from shopops.errors import QueryError
     from shopops.reports import render
@@ -92,8 +105,12 @@ def report_cmd(
     language = lang or project.settings.language
     target = out or project.settings.root / "reports"
     with project:
-        scopes = Scope.resolve(project.warehouse, tuple(store or ())).by_currency()  # resolved once, here
-        for scope in scopes:
+        # --store, --all-stores or neither: resolved once, here, into one scope per currency
+        scopes = Scope.resolve(project.warehouse, () if all_stores else tuple(store or ())).by_currency()
+        printed = to_stdout(formats, out)
+        if printed:
+            check_printable(formats[0], len(scopes))
+        for n, scope in enumerate(scopes):
             with console.task(f"{kind} report: {', '.join(scope.names)}"):
                 if kind == "customers":
                     from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
@@ -103,7 +120,12 @@ def report_cmd(
                 else:
                     params = ReportParams(kind, day=when, lang=language)  # type: ignore[arg-type]
                     report = build_report(scope, params)
-                paths = render(report, target, formats=tuple(formats))
+                paths = {} if printed else render(report, target, formats=tuple(formats))
+            if printed:
+                if n:
+                    typer.echo()
+                print_report(report, formats[0])
+                continue
             console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}")
             for line in report.summary:
                 console.out.print(f"  • {line}", highlight=False)

@@ -33,7 +33,13 @@ def _formats(fmt: str) -> list[str]:
 
 
 def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> None:
-    """Rich tables for ``table``; the report renderers for the other formats."""
+    """Rich tables for ``table``; ``md`` or ``json`` alone without --out on stdout; else the report's files
+    (the convention of every command, docs/cli.md)."""
+    from shopops.cli.output import print_report, to_stdout
+
+    if formats != ["table"] and to_stdout(formats, out):
+        print_report(report, formats[0])
+        return
     console = STATE.console()
     if "table" in formats:
         console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}", highlight=False)
@@ -82,7 +88,10 @@ def track_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
     ] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for files (default: PROJECT/reports).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for files (default: PROJECT/reports; md or json alone: stdout)."),
+    ] = None,
 ) -> None:
     """Achievement against target: weeks, months, year to date, run-rate needed, year-end projection, alerts.
     目标达成跟踪：周/月达成率、年累计、所需日均、年末预测、预警。
@@ -103,7 +112,7 @@ def track_cmd(
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:
-        for scope in _scopes(project, store):
+        for scope in _scopes(project, store, formats, out):
             params = TrackParams(
                 metric=metric,
                 stores=scope,
@@ -120,13 +129,18 @@ def track_cmd(
             _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)
 
 
-def _scopes(project: Any, store: list[str] | None) -> list[tuple[str, ...]]:
+def _scopes(project: Any, store: list[str] | None, formats: list[str], out: Path | None) -> list[tuple[str, ...]]:
     """The stores asked for, or without --store every store, one run per currency (as `shopops report`)."""
+    from shopops.cli.output import check_printable, to_stdout
+
     if store:
         return [tuple(store)]
     from shopops.analyses.report import report_scopes
 
-    return report_scopes(project.warehouse)
+    scopes = report_scopes(project.warehouse)
+    if to_stdout(formats, out):
+        check_printable(formats[0], len(scopes))
+    return scopes
 
 
 def scorecard_cmd(
@@ -140,7 +154,10 @@ def scorecard_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, or a comma list of json, html, xlsx, md.")
     ] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for files (default: PROJECT/reports).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for files (default: PROJECT/reports; md or json alone: stdout)."),
+    ] = None,
     show_default: Annotated[bool, typer.Option("--show-default", help="Print the built-in config and exit.")] = False,
 ) -> None:
     """KPI scorecard per role (运营, 推广, 客服, 设计): targets, actuals, scores, weighted role scores.
@@ -156,6 +173,6 @@ def scorecard_cmd(
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:
-        for scope in _scopes(project, store):
+        for scope in _scopes(project, store, formats, out):
             result = scorecard(project, ScorecardParams(week=week, month=month, stores=scope, config=config))
             _emit(result.report(_lang(lang, project)), formats, out, project.settings.root)

@@ -7,7 +7,7 @@ every row that includes the store, and a note names the missing ``table.column``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -63,6 +63,29 @@ class Scope:
             if missing:
                 out[s.name] = missing
         return out
+
+
+def missing_fields(
+    catalogue: Catalogue, metric: str, fields_by_store: Mapping[str, Mapping[str, Collection[str]]]
+) -> tuple[str, ...]:
+    """The ``table.column`` fields ``metric`` needs that the stores in scope lack: those some store's
+    imports never supplied (in the catalogue's order); every needed field when no store is in scope.
+    ``fields_by_store`` maps store → table → columns, as :meth:`Warehouse.fields_available` gives them.
+
+    >>> from shopops.metrics.catalogue import load_catalogue
+    >>> have = {"orders": {"refund_amount"}, "order_items": {"amount", "quantity"}, "products": {"sku"}}
+    >>> missing_fields(load_catalogue(), "gross_margin", {"tm": have})
+    ('products.unit_cost',)
+    """
+    needs = catalogue.needs(metric)
+    if not fields_by_store:
+        return needs
+
+    def lacks(fields: Mapping[str, Collection[str]], need: str) -> bool:
+        table, column = need.split(".", 1)
+        return column not in fields.get(table, ())
+
+    return tuple(n for n in needs if any(lacks(f, n) for f in fields_by_store.values()))
 
 
 def store_attr(store: StoreConfig, dim: str) -> str:

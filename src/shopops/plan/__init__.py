@@ -49,7 +49,8 @@ def run_plan(
     plan = build_plan(project, params)
     needs = requirements(project, plan, cvr=cvr, aov=aov, top=top) if plan.metric == "paid_amount" else None
     report = build_plan_report(plan, needs, lang or project.settings.language)
-    paths = render(report, Path(out_dir) if out_dir else project.settings.root / "reports", formats=tuple(formats))
+    target = Path(out_dir) if out_dir else project.settings.root / "reports"
+    paths = render(report, target, formats=tuple(formats)) if formats else {}  # no formats: no files
     imports = save_plan(project, plan) if save else []
     return PlanRun(plan, needs, report, paths, imports)
 

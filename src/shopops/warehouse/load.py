@@ -119,6 +119,37 @@ def resolve_source(path: Path, *, source: str | None, kind: str | None, mapping:
     )
 
 
+def _missing_columns(path: Path, src: Source, headers: list[str], missing: list[str], kind: str | None) -> FormatError:
+    """Missing required columns; when the headers are those of another export format (``--source tmall``
+    on a ``tmall_report`` file), say which one and how to import it."""
+    message = (
+        f"missing required column(s) {', '.join(repr(m) for m in missing)} for source {src.name!r}"
+        f" (columns found: {', '.join(repr(h) for h in headers[:30])})"
+    )
+    other = detect_source(headers, kind) if src.has_header else None
+    if other is not None and other.name != src.name:
+        return FormatError(
+            f"{message}; this file's headers are those of {other.name} ({other.title})",
+            file=str(path),
+            hint=f"import it with --source {other.name} or without --source",
+        )
+    return FormatError(
+        message,
+        file=str(path),
+        hint=f"map them with `shopops import --suggest-mapping {path} > mapping.toml`, edit it, then import with --mapping mapping.toml",
+    )
+
+
+def source_platform(
+    path: Path | str, *, source: str | None = None, kind: str | None = None, mapping: Path | str | None = None
+) -> str | None:
+    """The platform of the export format ``path`` is read as — named, from a mapping file, or detected
+    from its headers (``tmall_report`` → ``tmall``) — or None for a format of no platform (generic, traffic
+    reports …). An import that adds its store takes the platform from here."""
+    src, _ = resolve_source(Path(path), source=source, kind=kind, mapping=Path(mapping) if mapping else None)
+    return src.platform
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -152,12 +183,7 @@ def import_file(
         positions = {f.name: i for i, f in enumerate(src.fields) if i < len(raw.headers)}
     missing = [f.headers[0] for f in src.fields if f.required and f.name not in positions]
     if missing:
-        raise FormatError(
-            f"missing required column(s) {', '.join(repr(m) for m in missing)} for source {src.name!r}"
-            f" (columns found: {', '.join(repr(h) for h in raw.headers[:30])})",
-            file=str(path),
-            hint=f"map them with `shopops import --suggest-mapping {path} > mapping.toml`, edit it, then import with --mapping mapping.toml",
-        )
+        raise _missing_columns(path, src, raw.headers, missing, kind)
     ctx = Context(store_cfg.name, store_cfg.timezone, store_cfg.platform, src.name, frozenset(positions))
     sha = file_sha256(path)
     con = wh.con
