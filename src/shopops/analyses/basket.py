@@ -29,9 +29,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines
 from shopops.errors import QueryError
-from shopops.warehouse.store import warehouse_of
+from shopops.warehouse.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -195,16 +195,15 @@ def sequence_rules(lines: ir.Table, params: BasketParams) -> ir.Table:
     return r.select("store", "x", "y", "buyers_xy", "buyers_x", rate=r.buyers_xy.cast("float64") / r.buyers_x)
 
 
-def basket(project_or_warehouse: Any, params: BasketParams) -> BasketResult:
+def basket(source: Scope | Any, params: BasketParams) -> BasketResult:
     """Pairs, triples and follow-up sequences of the orders paid in the period.
 
     >>> basket(project, BasketParams(min_support=0.01, within_days=30)).pairs  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}
-    lines = paid_lines(wh, scope, params.start, params.end)
+    lines = paid_lines(scope, params.start, params.end)
     items = basket_items(lines)
     t0 = time.perf_counter()
     n = items.group_by("store").agg(baskets=items.order_id.nunique()).order_by("store").execute()
@@ -219,7 +218,7 @@ def basket(project_or_warehouse: Any, params: BasketParams) -> BasketResult:
     timings["triples"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     buyers_ok = scope.having("orders.buyer_id")
-    note = scope.lacking_note("orders.buyer_id", "follow-up sequences (bought X, then Y)")
+    note = lacking_note(scope, "orders.buyer_id", "follow-up sequences (bought X, then Y)")
     if note:
         notes.append(note)
     seq_lines = lines.filter(lines.store.isin(buyers_ok)) if buyers_ok else None

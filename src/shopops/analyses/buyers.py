@@ -31,6 +31,7 @@ import pandas as pd
 from shopops.analyses.customers import purchases
 from shopops.errors import QueryError
 from shopops.metrics import query
+from shopops.warehouse.scope import Scope
 
 GRAINS = ("day", "week", "month", "quarter", "year", "total")
 FREQUENCY_BUCKETS = ("1", "2", "3", "4+")
@@ -73,7 +74,7 @@ class BuyersResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def buyers(source: Any, params: BuyersParams) -> BuyersResult:
+def buyers(source: Scope | Any, params: BuyersParams) -> BuyersResult:
     """New vs returning buyers by period, N-day repurchase rates and the purchase-frequency distribution."""
     clock = time.perf_counter()
     p = purchases(source, params.stores)

@@ -45,7 +45,7 @@ from shopops.analyses.clv_models import (
 )
 from shopops.analyses.customers import purchases
 from shopops.errors import NotAvailableError, QueryError
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.warehouse.scope import Scope
 
 UNITS = {"days": 1.0, "weeks": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
@@ -135,14 +135,14 @@ class ClvResult:
 # ---------------------------------------------------------------- from the warehouse
 
 
-def purchase_days(source: Warehouse | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
+def purchase_days(source: Scope | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
     """One row per buyer and payment day up to ``end`` (all days when None): store, buyer_id, day, amount.
 
     The purchases are :func:`shopops.analyses.customers.purchases` (paid orders of identified buyers;
     ``NotAvailableError`` without buyer ids or across currencies); ``attrs["currency"]`` and
     ``attrs["stores"]`` say which.
     """
-    bought = purchases(warehouse_of(source), stores, money=True)
+    bought = purchases(source, stores, money=True)
     t = bought.table
     if end is not None:
         t = t.filter(t.day <= ibis.literal(end))
@@ -240,14 +240,15 @@ def _holdout(days: pd.DataFrame, params: ClvParams, end: date) -> tuple[pd.DataF
     return table, info
 
 
-def clv(project_or_warehouse: Any, params: ClvParams) -> ClvResult:
-    """Fit the purchase and spend models on the buyers of the chosen stores and score every buyer.
+def clv(source: Scope | Any, params: ClvParams) -> ClvResult:
+    """Fit the purchase and spend models on the buyers of ``source`` (a Scope, a Project or a Warehouse;
+    ``params.stores`` narrows it) and score every buyer.
 
     Raises :class:`NotAvailableError` when the stores' order exports carry no buyer ids, or when too few
     buyers have a repeat purchase to fit the models.
     """
     clock = time.perf_counter()
-    days = purchase_days(project_or_warehouse, params.stores, params.end)
+    days = purchase_days(source, params.stores, params.end)
     stores, currency = list(days.attrs["stores"]), str(days.attrs["currency"])
     if days.empty:
         raise NotAvailableError("no paid orders with a buyer id" + (f" up to {params.end}" if params.end else ""))

@@ -30,6 +30,7 @@ import pandas as pd
 
 from shopops.analyses.customers import month_index, purchases
 from shopops.errors import QueryError
+from shopops.warehouse.scope import Scope
 
 BY = (None, "channel")
 VALUES = ("buyers", "retention", "revenue", "revenue_per_buyer", "orders")
@@ -78,7 +79,7 @@ class CohortResult:
         return out
 
 
-def cohorts(source: Any, params: CohortParams) -> CohortResult:
+def cohorts(source: Scope | Any, params: CohortParams) -> CohortResult:
     """Monthly cohort triangles of retained buyers and revenue (see the module doc)."""
     clock = time.perf_counter()
     p = purchases(source, params.stores, money=True)

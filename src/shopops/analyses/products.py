@@ -45,9 +45,9 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines, within
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, within
 from shopops.errors import QueryError
-from shopops.warehouse.store import warehouse_of
+from shopops.warehouse.scope import Scope
 
 ROLES = {"custom": "定制款", "image": "形象款", "traffic": "引流款", "profit": "利润款", "other": "其他"}
 
@@ -185,25 +185,24 @@ def assign_roles(frame: pd.DataFrame, rules: RoleRules) -> pd.Series:
 # ---------------------------------------------------------------- analysis layer
 
 
-def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResult:
+def products(source: Scope | Any, params: ProductsParams) -> ProductsResult:
     """Pareto, ABC, roles and margin of products, and Pareto/ABC of customers, for orders paid in the period.
 
     >>> products(project, ProductsParams(date(2026, 10, 1), date(2026, 10, 31))).abc  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
-    lines = paid_lines(wh, scope, params.start, params.end)
-    per_product = _product_frame(wh, scope, lines, params)
+    lines = paid_lines(scope, params.start, params.end)
+    per_product = _product_frame(scope, lines, params)
     timings["products"] = time.perf_counter() - t0
     for need, what in (
         ("products.unit_cost", "cost of goods and margin"),
         ("products.price", "list-price discounts"),
         ("ad_spend.spend", "attributed ad spend"),
     ):
-        note = scope.lacking_note(need, what)
+        note = lacking_note(scope, need, what)
         if note:
             notes.append(note)
     if per_product["cogs"].isna().any() and len(per_product):
@@ -213,7 +212,7 @@ def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResul
         )
     t0 = time.perf_counter()
     buyers_ok = scope.having("orders.buyer_id")
-    note = scope.lacking_note("orders.buyer_id", "customer Pareto/ABC")
+    note = lacking_note(scope, "orders.buyer_id", "customer Pareto/ABC")
     if note:
         notes.append(note)
     b = lines.filter(lines.store.isin(buyers_ok) & lines.buyer_id.notnull()) if buyers_ok else None
@@ -229,7 +228,7 @@ def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResul
     return ProductsResult(products_out, customers_out, abc, pareto, curve, params, notes, timings)
 
 
-def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams) -> pd.DataFrame:
+def _product_frame(scope: Scope, lines: Any, params: ProductsParams) -> pd.DataFrame:
     line_refund = ibis.ifelse(
         lines.order_items_amount != 0, lines.order_refund * lines.amount / lines.order_items_amount, 0
     )
@@ -240,8 +239,8 @@ def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams
         refund=line_refund.sum(),
         avg_unit_price=lines.unit_price.mean(),
     )
-    p = wh.table("products")
-    p = p.filter(p.store.isin(scope.stores)).select(
+    p = scope.wh.table("products")
+    p = p.filter(p.store.isin(scope.names)).select(
         p_store=p.store, p_sku=p.sku, title=p.title, list_price=p.price, unit_cost=p.unit_cost, file_role=p.role
     )
     j = agg.left_join(p, [agg.store == p.p_store, agg.sku == p.p_sku])
@@ -258,8 +257,8 @@ def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams
         "unit_cost",
         "file_role",
     ).execute()
-    ads = wh.table("ad_spend")
-    ads = within(ads.filter(ads.store.isin(scope.stores)), ads.date.cast("timestamp"), params.start, params.end)
+    ads = scope.wh.table("ad_spend")
+    ads = within(ads.filter(ads.store.isin(scope.names)), ads.date.cast("timestamp"), params.start, params.end)
     spend = ads.group_by("store").agg(spend=ads.spend.sum()).execute()
     return _margins(
         frame, {str(s): Decimal(str(v)) for s, v in zip(spend["store"], spend["spend"], strict=True)}, params

@@ -41,9 +41,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines, paid_orders, within
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, paid_orders, within
 from shopops.errors import QueryError
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.warehouse.scope import Scope
 
 BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 15, "8-15"), (16, 30, "16-30"))
 LAST_BUCKET = "31+"
@@ -108,11 +108,11 @@ def z_test(x1: int, n1: int, x0: int, n0: int) -> tuple[float, float]:
     return z, 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def _refund_rows(wh: Warehouse, scope: LineScope, start: date | None, end: date | None) -> ir.Table:
-    r = wh.table("refunds")
-    r = r.filter(r.store.isin(scope.stores) & r.refund_at.notnull())
+def _refund_rows(scope: Scope, start: date | None, end: date | None) -> ir.Table:
+    r = scope.wh.table("refunds")
+    r = r.filter(r.store.isin(scope.names) & r.refund_at.notnull())
     r = within(r, r.refund_at, start, end)
-    o = paid_orders(wh, scope, None, None)
+    o = paid_orders(scope, None, None)
     o = o.select(os=o.store, oid=o.order_id, channel=o.channel.fill_null(""), paid_at=o.paid_at)
     j = r.left_join(o, [r.store == o.os, r.order_id == o.oid])
     days = j.refund_at.date().delta(j.paid_at.date(), unit="day")
@@ -128,18 +128,17 @@ def _refund_rows(wh: Warehouse, scope: LineScope, start: date | None, end: date 
     )
 
 
-def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
+def refunds(source: Scope | Any, params: RefundsParams) -> RefundsResult:
     """Refund rates by product, reason, channel and days since purchase, and products whose rate jumped.
 
     >>> refunds(project, RefundsParams(date(2026, 9, 1), date(2026, 11, 30))).by_days  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}
     exported = scope.having("refunds.amount")
     from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
-    for s in scope.stores:
+    for s in scope.names:
         if s in from_orders:
             notes.append(
                 f"refunds of {s} come from its orders' refund amounts (no refund export): rates by product"
@@ -148,12 +147,12 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
             )
         elif s not in exported:
             notes.append(f"refunds: not available for {s} (no refund export imported)")
-    note = scope.lacking_note("refunds.refund_at", "refund times") if exported else None
+    note = lacking_note(scope, "refunds.refund_at", "refund times") if exported else None
     if note:
         notes.append(note)
     t0 = time.perf_counter()
-    r = _refund_rows(wh, scope, params.start, params.end)
-    lines = paid_lines(wh, scope, params.start, params.end)
+    r = _refund_rows(scope, params.start, params.end)
+    lines = paid_lines(scope, params.start, params.end)
     sold = lines.group_by(["store", "sku"]).agg(sales=lines.amount.sum(), units_sold=lines.quantity.sum())
     ref = r.group_by(["store", "sku"]).agg(
         refunds=r.count(), refund_amount=r.amount.sum(), units_returned=r.quantity.sum()
@@ -180,7 +179,7 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
     timings["by_product"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     reason_stores = scope.having("refunds.reason")
-    note = scope.lacking_note("refunds.reason", "refund reasons")
+    note = lacking_note(scope, "refunds.reason", "refund reasons")
     if note:
         notes.append(note)
     by_reason = _shares(r.filter(r.store.isin(reason_stores)), "reason") if reason_stores else _empty("reason")
@@ -201,7 +200,7 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
     by_days = by_days.reset_index(drop=True)
     timings["breakdowns"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    jumps = _jumps(wh, scope, params)
+    jumps = _jumps(scope, params)
     timings["jumps"] = time.perf_counter() - t0
     return RefundsResult(
         by_product.reset_index(drop=True), by_reason, by_channel, by_days, jumps, params, notes, timings
@@ -254,12 +253,12 @@ def _shares(r: ir.Table, dim: str) -> pd.DataFrame:
     return g.sort_values(["store", dim]).reset_index(drop=True)
 
 
-def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFrame:
+def _jumps(scope: Scope, params: RefundsParams) -> pd.DataFrame:
     columns = ["store", "sku", "basis", "units_recent", "returned_recent", "rate_recent", "units_base", "returned_base",
                "rate_base", "z", "p_value", "jumped"]  # fmt: skip
     exported = scope.having("refunds.amount")
     from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
-    end = params.end or _newest_day(wh, scope)
+    end = params.end or _newest_day(scope)
     if end is None:
         return pd.DataFrame(columns=columns)
     recent_start = end - timedelta(weeks=params.recent_weeks) + timedelta(days=1)
@@ -267,10 +266,10 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
     base_end = recent_start - timedelta(days=1)
     frames = []
     for label, a, b in (("recent", recent_start, end), ("base", base_start, base_end)):
-        lines = paid_lines(wh, scope, a, b)
+        lines = paid_lines(scope, a, b)
         sold = lines.filter(~lines.store.isin(from_orders)) if from_orders else lines
         sold = sold.group_by(["store", "sku"]).agg(units=sold.quantity.sum()).execute()
-        r = _refund_rows(wh, scope, a, b)
+        r = _refund_rows(scope, a, b)
         back = r.group_by(["store", "sku"]).agg(returned=r.quantity.sum()).execute()
         f = sold.merge(back, on=["store", "sku"], how="outer").fillna(0)
         if from_orders:  # orders holding the SKU, and those of them with a refund
@@ -296,8 +295,8 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
     )
 
 
-def _newest_day(wh: Warehouse, scope: LineScope) -> date | None:
-    o = paid_orders(wh, scope, None, None)
+def _newest_day(scope: Scope) -> date | None:
+    o = paid_orders(scope, None, None)
     newest = o.paid_at.max().execute()
     if newest is None or pd.isna(newest):
         return None

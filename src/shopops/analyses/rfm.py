@@ -41,6 +41,7 @@ import pyarrow as pa
 
 from shopops.analyses.customers import purchases
 from shopops.errors import QueryError
+from shopops.warehouse.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _quintile_of_values(per: ir.Table, column: str, name: str, *, descending: bo
     return counts.select(column, **{name: _score(below, counts._k.sum().over())})
 
 
-def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
+def scored(source: Scope | Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
     """The per-buyer RFM table as an Ibis expression, the as-of date and the currency.
 
     Columns: ``store``, ``buyer_id``, ``last_purchase``, ``frequency``, ``monetary`` (decimal),
@@ -230,7 +231,7 @@ def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
     return per.select(*columns, "r_score", "f_score", "m_score"), as_of, p.currency
 
 
-def rfm(source: Any, params: RFMParams) -> RFMResult:
+def rfm(source: Scope | Any, params: RFMParams) -> RFMResult:
     """Score every buyer 1–5 on recency, frequency and monetary value and name their segment.
 
     ``timings``: ``query`` (the engine's statement and fetching its Arrow result), ``segments`` (building
