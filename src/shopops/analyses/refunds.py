@@ -26,10 +26,14 @@ not available (a note says so).
   window are capped at units sold. For a store without a refund export (refunds only as the orders'
   refund amounts, as in Tmall and JD order reports) the counts are orders: ``units_*`` are the paid
   orders holding the SKU and ``returned_*`` those of them with a refund (``basis = "orders"``).
+
+Registered as ``refunds`` (:data:`ANALYSIS`): refunds and sales in the context's period (``start`` and
+``end`` unset), presented as the refunds by days after payment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -41,8 +45,11 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, paid_orders, within
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
+from shopops.reports.model import Column, Section, Table
 from shopops.warehouse.scope import Scope
 
 BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 15, "8-15"), (16, 30, "16-30"))
@@ -301,3 +308,41 @@ def _newest_day(scope: Scope) -> date | None:
     if newest is None or pd.isna(newest):
         return None
     return pd.Timestamp(newest).date()
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: RefundsParams) -> RefundsResult:
+    """:func:`refunds` over the context's scope, for its period where ``params`` give no dates."""
+    if params.start is None and params.end is None:
+        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
+    result = refunds(ctx.scope, params)
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: RefundsResult, lang: str) -> Section | None:
+    """Refunds by days after payment (``None`` without refunds linked to a time)."""
+    w = Words(lang, "range")
+    s = w.say
+    if result.by_days.empty:
+        return None
+    cols = [
+        Column("store", w.dimension("store")),
+        Column("bucket", s.t("bucket")),
+        Column("refunds", s.t("refunds_count"), "count"),
+        Column("refund_amount", s.t("refund_amount_col"), "money"),
+        Column("share", s.t("share"), "ratio"),
+    ]
+    table = Table("by_days", s.t("refund_days"), cols, records(result.by_days))
+    return Section("refund_days", s.t("refund_days"), tables=[table])
+
+
+ANALYSIS: Analysis[RefundsParams, RefundsResult] = Analysis(
+    "refunds",
+    RefundsParams,
+    build,
+    present,
+    title=("退款：按商品、原因、渠道与付款后天数", "Refunds by product, reason, channel and days after payment"),
+)

@@ -21,10 +21,14 @@ name the segment (:data:`SEGMENTS`, zh and en, with a suggested action).
 >>> result = rfm(project, RFMParams(as_of=date(2026, 12, 31)))    # doctest: +SKIP
 >>> result.segments; result.customers                            # doctest: +SKIP
 >>> export_segments(result, "out", fmt="xlsx")                     # doctest: +SKIP
+
+Registered as ``rfm`` (:data:`ANALYSIS`): as of the end of the context's period, over the orders from
+its start (``as_of`` and ``start`` unset), presented as the segment table.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -39,8 +43,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.customers import purchases
+from shopops.analyses.narrative import Narrator
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
+from shopops.reports.model import Chart, Column, Section, Table
 from shopops.warehouse.scope import Scope
 
 
@@ -173,6 +181,21 @@ class RFMResult:
     total_buyers: int
     total_revenue: Decimal
     timings: dict[str, float] = field(default_factory=dict)
+
+    def headline(self, lang: str) -> str | None:
+        """The sentence a report's summary takes from this analysis: the segment with the largest share
+        of the revenue, its buyers and its share (``None`` without buyers)."""
+        s, zh = Narrator(lang, "range"), lang == "zh"
+        rows = records(self.segments)
+        if not rows:
+            return None
+        top = max(rows, key=lambda r: r["revenue_share"] or 0)
+        name = top["segment_zh"] if zh else top["segment_en"]
+        n, share = s.f(top["buyers"], "count"), s.f(top["buyer_share"], "ratio")
+        rev = s.f(top["revenue_share"], "ratio")
+        if zh:
+            return f"「{name}」{n} 人（占 {share}），贡献 {rev} 的金额。"
+        return f"“{name}”: {n} buyers ({share}) bring {rev} of the revenue."
 
 
 def _quintile(value: ir.Value, n: ir.IntegerValue, *, descending: bool = False) -> ir.IntegerValue:
@@ -357,4 +380,61 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-__all__ = ["BY_CODE", "SEGMENTS", "RFMParams", "RFMResult", "Segment", "export_segments", "rfm", "scored"]
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: RFMParams) -> RFMResult:
+    """:func:`rfm` over the context's scope: as of the period's last day, over the orders from its first
+    day, where ``params`` give no dates."""
+    if params.as_of is None:
+        params = dataclasses.replace(params, as_of=ctx.period.end, start=params.start or ctx.period.start)
+    return rfm(ctx.scope, params)
+
+
+def present(result: RFMResult, lang: str) -> Section:
+    """The eight segments: buyers, revenue, their shares and the suggested action."""
+    w = Words(lang, "range")
+    s, zh = w.say, lang == "zh"
+    rows = [
+        {
+            "segment": r["segment_zh"] if zh else r["segment_en"],
+            "buyers": r["buyers"],
+            "buyer_share": r["buyer_share"],
+            "revenue": r["revenue"],
+            "revenue_share": r["revenue_share"],
+            "action": r["action_zh"] if zh else r["action_en"],
+        }
+        for r in records(result.segments)
+    ]
+    cols = [
+        Column("segment", s.t("segment_name")),
+        Column("buyers", w.name("buyers"), "count"),
+        Column("buyer_share", s.t("share"), "ratio"),
+        Column("revenue", s.t("revenue"), "money"),
+        Column("revenue_share", s.t("revenue_share"), "ratio"),
+        Column("action", s.t("action")),
+    ]
+    section = Section("rfm", s.t("rfm"), tables=[Table("segments", s.t("rfm"), cols, rows)])
+    section.charts.append(Chart("rfm_revenue", s.t("revenue_share"), "pie", "segments", "segment", ("revenue",)))
+    return section
+
+
+ANALYSIS: Analysis[RFMParams, RFMResult] = Analysis(
+    "rfm",
+    RFMParams,
+    build,
+    present,
+    title=("RFM 客户分层", "RFM segments"),
+)
+
+__all__ = [
+    "ANALYSIS",
+    "BY_CODE",
+    "SEGMENTS",
+    "RFMParams",
+    "RFMResult",
+    "Segment",
+    "export_segments",
+    "rfm",
+    "scored",
+]
