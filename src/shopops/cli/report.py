@@ -101,7 +101,7 @@ def report_cmd(
         for scope in scopes:
             with console.task(f"{kind} report: {', '.join(scope)}"):
                 if kind == "customers":
-                    from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+                    from shopops.compositions.customers import CustomerReportParams, build_customer_report
 
                     cparams = CustomerReportParams(day=when, stores=scope, lang=language)  # type: ignore[arg-type]
                     report = build_customer_report(project, cparams)
