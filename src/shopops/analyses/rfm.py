@@ -20,7 +20,7 @@ name the segment (:data:`SEGMENTS`, zh and en, with a suggested action).
 
 >>> result = rfm(project, RFMParams(as_of=date(2026, 12, 31)))    # doctest: +SKIP
 >>> result.segments; result.customers                            # doctest: +SKIP
->>> export_segments(result, "out", fmt="xlsx")                     # doctest: +SKIP
+>>> segment_lists(result)["rfm_LLL_lost"]                           # doctest: +SKIP
 
 Registered as ``rfm`` (:data:`ANALYSIS`): as of the end of the context's period, over the orders from
 its start (``as_of`` and ``start`` unset), presented as the segment table.
@@ -34,7 +34,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -351,29 +350,15 @@ def _segments(ids: np.ndarray, cents: np.ndarray, total_revenue: Decimal) -> pd.
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 
-def export_segments(result: RFMResult, out_dir: Path | str, *, fmt: str = "csv") -> list[Path]:
-    """Write each segment's customer list for marketing tools: ``rfm_<code>_<en name>.csv`` (UTF-8 with
-    BOM, so Excel shows Chinese) or one workbook ``rfm_segments.xlsx`` with a sheet per segment and a
-    summary sheet. Empty segments are skipped. Returns the files written."""
-    if fmt not in ("csv", "xlsx"):
-        raise QueryError(f"unknown export format {fmt!r}; valid: csv, xlsx")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def segment_lists(result: RFMResult, *, workbook: bool = False) -> dict[str, pd.DataFrame]:
+    """Each non-empty segment's customers, for marketing tools (``shopops.reports.tables`` writes them):
+    named ``rfm_<code>_<en name>`` (a file each), or for a workbook (``workbook=True``) the segment table
+    first (``segments``) and a sheet per segment named ``<code> <zh name>``."""
     groups = [(s, result.customers[result.customers["segment"] == s.code]) for s in SEGMENTS]
     groups = [(s, g) for s, g in groups if len(g)]
-    if fmt == "csv":
-        written = []
-        for s, g in groups:
-            path = out / f"rfm_{s.code}_{_slug(s.en)}.csv"
-            g.to_csv(path, index=False, encoding="utf-8-sig")
-            written.append(path)
-        return written
-    path = out / "rfm_segments.xlsx"
-    with pd.ExcelWriter(path) as writer:
-        result.segments.to_excel(writer, sheet_name="segments", index=False)
-        for s, g in groups:
-            g.to_excel(writer, sheet_name=f"{s.code} {s.zh}"[:31], index=False)
-    return [path]
+    if not workbook:
+        return {f"rfm_{s.code}_{_slug(s.en)}": g for s, g in groups}
+    return {"segments": result.segments, **{f"{s.code} {s.zh}": g for s, g in groups}}
 
 
 def _slug(text: str) -> str:
@@ -434,7 +419,7 @@ __all__ = [
     "RFMParams",
     "RFMResult",
     "Segment",
-    "export_segments",
     "rfm",
     "scored",
+    "segment_lists",
 ]

@@ -82,16 +82,16 @@ def clv_cmd(
 
 
 def _write(result: ClvResult, out: Path) -> None:
-    if out.suffix.lower() == ".csv":
-        result.customers.to_csv(out, index=False)
-        return
-    import pandas as pd
+    """The customers to a CSV file, or a workbook of the customers, the statuses and the holdout check."""
+    from shopops.reports.tables import write_table, write_workbook
 
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        result.customers.to_excel(writer, sheet_name="customers", index=False)
-        result.segments.to_excel(writer, sheet_name="segments", index=False)
-        if not result.holdout.empty:
-            result.holdout.to_excel(writer, sheet_name="holdout", index=False)
+    if out.suffix.lower() == ".csv":
+        write_table(result.customers, out, "csv")
+        return
+    sheets = {"customers": result.customers, "segments": result.segments}
+    if not result.holdout.empty:
+        sheets["holdout"] = result.holdout
+    write_workbook(sheets, out)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

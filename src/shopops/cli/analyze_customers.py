@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -13,6 +14,8 @@ from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from shopops.analyses.rfm import RFMResult
 
 FORMATS = ("table", "csv", "json")
 StoreOpt = Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")]
@@ -105,7 +108,7 @@ def rfm_cmd(
     export: Annotated[
         str | None, typer.Option("--export", help="Write each segment's customer list into this folder.")
     ] = None,
-    export_format: Annotated[str, typer.Option("--export-format", help="csv or xlsx.")] = "csv",
+    export_format: Annotated[str, typer.Option("--export-format", help="csv, xlsx or json.")] = "csv",
     customers: Annotated[
         bool, typer.Option("--customers", help="Print every buyer's scores, not the segments.")
     ] = False,
@@ -113,7 +116,7 @@ def rfm_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """RFM scores and the eight segments (重要价值客户 …) with counts, revenue share and actions. RFM 客户分层。"""
-    from shopops.analyses.rfm import RFMParams, export_segments, rfm
+    from shopops.analyses.rfm import RFMParams, rfm
 
     _check_format(fmt)
     params = RFMParams(as_of=_day(as_of, "--as-of"), start=_day(start, "--from"), stores=tuple(store or ()))
@@ -128,6 +131,17 @@ def rfm_cmd(
         written = export_segments(result, export, fmt=export_format)
         notes += [f"wrote {path}" for path in written]
     _emit({"customers" if customers else "segments": result.customers if customers else result.segments}, fmt, notes)
+
+
+def export_segments(result: RFMResult, out_dir: Path | str, *, fmt: str = "csv") -> list[Path]:
+    """Write each segment's customer list for marketing tools: ``rfm_<code>_<en name>.csv`` (UTF-8 with
+    BOM, so Excel shows Chinese) or one workbook ``rfm_segments.xlsx`` with a summary sheet and a sheet
+    per segment. Empty segments are skipped. Returns the files written."""
+    from shopops.analyses.rfm import segment_lists
+    from shopops.reports.tables import write_tables
+
+    lists = segment_lists(result, workbook=fmt == "xlsx")
+    return write_tables(lists, out_dir, fmt, workbook="rfm_segments", bom=True)
 
 
 def _check_format(fmt: str) -> None:
