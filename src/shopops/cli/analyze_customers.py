@@ -56,17 +56,16 @@ def buyers_cmd(
 ) -> None:
     """New vs returning buyers by period, 30/90/365-day repurchase rates, purchase frequency. 新老买家与复购。"""
     from shopops.analyses.buyers import BuyersParams, buyers
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
     try:
         days = tuple(int(n) for n in windows.split(",") if n.strip())
     except ValueError as exc:
         raise typer.BadParameter(f"{windows!r} is not a list of days", param_hint="--windows") from exc
-    params = BuyersParams(
-        _required(start, "--from"), _required(end, "--to"), grain=grain, stores=tuple(store or ()), windows=days
-    )
+    params = BuyersParams(_required(start, "--from"), _required(end, "--to"), grain=grain, windows=days)
     with STATE.open_project() as project:
-        result = buyers(project, params)
+        result = buyers(Scope.resolve(project, store or ()), params)
     _emit(
         {"by_period": result.by_period, "repurchase": result.repurchase, "frequency": result.frequency},
         fmt,
@@ -87,11 +86,12 @@ def cohorts_cmd(
 ) -> None:
     """Cohort triangles by first-purchase month: buyers retained and revenue. 同期群分析。"""
     from shopops.analyses.cohorts import CohortParams, cohorts
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
-    params = CohortParams(end=_required(end, "--to"), start=_day(start, "--from"), stores=tuple(store or ()), by=by)
+    params = CohortParams(end=_required(end, "--to"), start=_day(start, "--from"), by=by)
     with STATE.open_project() as project:
-        result = cohorts(project, params)
+        result = cohorts(Scope.resolve(project, store or ()), params)
     if long:
         _emit({"cohorts": result.long}, fmt, [])
         return
@@ -117,11 +117,12 @@ def rfm_cmd(
 ) -> None:
     """RFM scores and the eight segments (重要价值客户 …) with counts, revenue share and actions. RFM 客户分层。"""
     from shopops.analyses.rfm import RFMParams, rfm
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
-    params = RFMParams(as_of=_day(as_of, "--as-of"), start=_day(start, "--from"), stores=tuple(store or ()))
+    params = RFMParams(as_of=_day(as_of, "--as-of"), start=_day(start, "--from"))
     with STATE.open_project() as project:
-        result = rfm(project, params)
+        result = rfm(Scope.resolve(project, store or ()), params)
     notes = [
         f"as of {result.as_of}; {result.total_buyers} buyers, revenue {result.total_revenue} {result.currency}; "
         f"high = score above the mean (R {result.thresholds['r']:.2f}, F {result.thresholds['f']:.2f}, "
