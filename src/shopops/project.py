@@ -163,7 +163,7 @@ class Project:
     ) -> tuple[Report, dict[str, Path]]:
         """Build a ``daily``/``weekly``/``monthly``/``customers`` report and write it (default folder:
         ``reports/`` in the project); returns the report object and the files. See docs/reports.md."""
-        from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+        from shopops.compositions.customers import CustomerReportParams, build_customer_report
         from shopops.compositions.periodic import ReportParams, build_report
         from shopops.reports import render
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from shopops.analyses.customer_report import CustomerReportParams, build_customer_report, quarters
+from shopops.compositions.customers import CustomerReportParams, build_customer_report, quarters
 from shopops.project import Project
 from shopops.reports import render
 from shopops.reports.model import Report

@@ -18,7 +18,8 @@ from tests.metrics.metric_builders import ORDERS, clear, import_csv, load_rows
 from builders import run_cli
 from shopops.analyses.buyers import BuyersParams, buyers
 from shopops.analyses.cohorts import CohortParams, cohorts
-from shopops.analyses.rfm import SEGMENTS, RFMParams, export_segments, rfm
+from shopops.analyses.rfm import SEGMENTS, RFMParams, rfm
+from shopops.cli.analyze_customers import export_segments
 from shopops.errors import NotAvailableError, QueryError
 from shopops.project import Project
 

@@ -88,7 +88,7 @@ def test_customer_report(warehouses: Pair) -> None:
     """The customer and product quarterly report (RFM, cohorts, CLV, products, basket, refunds together)."""
     from test_report_parity import assert_same, comparable
 
-    from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+    from shopops.compositions.customers import CustomerReportParams, build_customer_report
 
     params = CustomerReportParams(day=date(2026, 6, 30), stores=CNY, lang="en")
     duck, spark = build_customer_report(warehouses.duckdb, params), build_customer_report(warehouses.spark, params)

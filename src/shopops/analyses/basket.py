@@ -16,10 +16,14 @@ below those are pruned before the joins (an itemset is never more frequent than 
 **Sequences.** Per store and buyer, the first paid time of each SKU. A buyer counts for ``X → Y`` when
 they bought Y (≠ X) in a later order within ``within_days`` days after their first purchase of X.
 ``rate = buyers(X → Y) / buyers(X)``. Needs buyer ids.
+
+Registered as ``basket`` (:data:`ANALYSIS`): the orders paid in the context's period (``start`` and
+``end`` unset), presented as the pairs with the highest lift.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,14 +33,18 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines
+from shopops.analyses.base import Analysis, Context
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
-from shopops.warehouse.store import warehouse_of
+from shopops.reports.model import Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 
 @dataclass(frozen=True)
 class BasketParams:
-    """Orders paid in ``start``–``end``; ``stores``: only these (empty: all)."""
+    """Orders paid in ``start``–``end``; ``stores``: only these (empty: all); ``shown``: the pairs listed
+    in the section (those of the highest lift)."""
 
     start: date | None = None
     end: date | None = None
@@ -46,9 +54,12 @@ class BasketParams:
     triples: bool = True
     within_days: int = 30
     limit: int | None = None
+    shown: int = 10
 
     def __post_init__(self) -> None:
         check_period(self.start, self.end)
+        if self.shown < 1:
+            raise QueryError(f"shown must be at least 1 (got {self.shown})", code="param.invalid")
         if not 0 <= self.min_support <= 1:
             raise QueryError(f"min_support must be in [0, 1] (got {self.min_support})")
         if self.min_count < 1:
@@ -195,16 +206,15 @@ def sequence_rules(lines: ir.Table, params: BasketParams) -> ir.Table:
     return r.select("store", "x", "y", "buyers_xy", "buyers_x", rate=r.buyers_xy.cast("float64") / r.buyers_x)
 
 
-def basket(project_or_warehouse: Any, params: BasketParams) -> BasketResult:
+def basket(source: Scope | Any, params: BasketParams) -> BasketResult:
     """Pairs, triples and follow-up sequences of the orders paid in the period.
 
     >>> basket(project, BasketParams(min_support=0.01, within_days=30)).pairs  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}
-    lines = paid_lines(wh, scope, params.start, params.end)
+    lines = paid_lines(scope, params.start, params.end)
     items = basket_items(lines)
     t0 = time.perf_counter()
     n = items.group_by("store").agg(baskets=items.order_id.nunique()).order_by("store").execute()
@@ -219,7 +229,7 @@ def basket(project_or_warehouse: Any, params: BasketParams) -> BasketResult:
     timings["triples"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     buyers_ok = scope.having("orders.buyer_id")
-    note = scope.lacking_note("orders.buyer_id", "follow-up sequences (bought X, then Y)")
+    note = lacking_note(scope, "orders.buyer_id", "follow-up sequences (bought X, then Y)")
     if note:
         notes.append(note)
     seq_lines = lines.filter(lines.store.isin(buyers_ok)) if buyers_ok else None
@@ -238,3 +248,44 @@ def _sorted(expr: ir.Table, desc: list[str], asc: list[str], limit: int | None) 
         ordered = ordered.limit(limit)
     frame: pd.DataFrame = ordered.execute()
     return frame.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: BasketParams) -> BasketResult:
+    """:func:`basket` over the context's scope, for the orders paid in its period where ``params`` give no
+    dates."""
+    if params.start is None and params.end is None:
+        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
+    result = basket(ctx.scope, params)
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: BasketResult, lang: str) -> Section | None:
+    """The pairs bought together with the highest lift (``None`` when no pair is frequent enough)."""
+    w = Words(lang, "range")
+    s = w.say
+    pairs = result.pairs.sort_values(["lift", "n_ab"], ascending=False).head(result.params.shown)
+    if pairs.empty:
+        return None
+    cols = [
+        Column("store", w.dimension("store")),
+        Column("a", s.t("pair_a")),
+        Column("b", s.t("pair_b")),
+        Column("n_ab", s.t("count"), "count"),
+        Column("support", s.t("support"), "ratio"),
+        Column("confidence_ab", s.t("confidence"), "ratio"),
+        Column("lift", s.t("lift"), "number"),
+    ]
+    return Section("basket", s.t("basket"), tables=[Table("pairs", s.t("basket"), cols, records(pairs))])
+
+
+ANALYSIS: Analysis[BasketParams, BasketResult] = Analysis(
+    "basket",
+    BasketParams,
+    build,
+    present,
+    title=("关联购买：一起买与先后买", "Bought together, and bought one after another"),
+)

@@ -14,10 +14,14 @@ identified buyer (:mod:`shopops.analyses.customers`):
 
 >>> result = buyers(project, BuyersParams(date(2026, 1, 1), date(2026, 12, 31)))   # doctest: +SKIP
 >>> result.repurchase                                                               # doctest: +SKIP
+
+Registered as ``buyers`` (:data:`ANALYSIS`): run over a context's scope and period, presented as the
+section of new and returning buyers by month, repurchase rates and purchase frequency.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,9 +32,14 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.customers import purchases
+from shopops.analyses.narrative import Narrator
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
 from shopops.metrics import query
+from shopops.reports.model import Chart, Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 GRAINS = ("day", "week", "month", "quarter", "year", "total")
 FREQUENCY_BUCKETS = ("1", "2", "3", "4+")
@@ -38,18 +47,20 @@ FREQUENCY_BUCKETS = ("1", "2", "3", "4+")
 
 @dataclass(frozen=True)
 class BuyersParams:
-    """``start``..``end`` inclusive; ``grain`` of the new/returning table; ``windows`` in days."""
+    """``start``..``end`` inclusive (a registered run takes the context's period where they are unset);
+    ``grain`` of the new/returning table; ``windows`` in days."""
 
-    start: date
-    end: date
+    start: date | None = None
+    end: date | None = None
     grain: str = "month"
     stores: tuple[str, ...] = ()
     windows: tuple[int, ...] = (30, 90, 365)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.start, date) or not isinstance(self.end, date):
-            raise QueryError("the period needs dates", hint="pass datetime.date values")
-        if self.start > self.end:
+        for d in (self.start, self.end):
+            if d is not None and not isinstance(d, date):
+                raise QueryError("the period needs dates", hint="pass datetime.date values")
+        if self.start is not None and self.end is not None and self.start > self.end:
             raise QueryError(f"the period starts after it ends ({self.start} > {self.end})", hint="swap the dates")
         if self.grain not in GRAINS:
             raise QueryError(f"unknown grain {self.grain!r}; valid grains: {', '.join(GRAINS)}")
@@ -72,9 +83,24 @@ class BuyersResult:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
+    def headline(self, lang: str) -> str | None:
+        """The sentence a report's summary takes from this analysis: the 90-day repurchase rate and the
+        share of the period's buyers who bought once (``None`` without a 90-day window)."""
+        s = Narrator(lang, "range")
+        r90 = next((r for r in records(self.repurchase) if r["window_days"] == 90), None)
+        once = next((r for r in records(self.frequency) if str(r["purchases"]) == "1"), None)
+        if r90 is None or once is None:
+            return None
+        rate, single = s.f(r90["repurchase_rate"], "ratio"), s.f(once["share"], "ratio")
+        if lang == "zh":
+            return f"90 天复购率 {rate}；本季度 {single} 的买家只买了一次。"
+        return f"The 90-day repurchase rate is {rate}; {single} of this quarter's buyers bought once."
 
-def buyers(source: Any, params: BuyersParams) -> BuyersResult:
+
+def buyers(source: Scope | Any, params: BuyersParams) -> BuyersResult:
     """New vs returning buyers by period, N-day repurchase rates and the purchase-frequency distribution."""
+    if params.start is None or params.end is None:
+        raise QueryError("buyers need a period", hint="give the first and the last day (--from, --to)")
     clock = time.perf_counter()
     p = purchases(source, params.stores)
     where = {"store": [s.name for s in p.stores]}
@@ -117,6 +143,7 @@ def _between(t: ir.Table, start: date, end: date) -> ir.Table:
 
 
 def _repurchase_row(t: ir.Table, params: BuyersParams, n: int, last: date | None) -> dict[str, Any]:
+    assert params.start is not None and params.end is not None  # checked by buyers()
     # 京东商智: buyers of the last n days with two or more paid orders in them
     w = _between(t, params.end - timedelta(days=n - 1), params.end)
     per = w.group_by("store", "buyer_id").aggregate(orders=w.count())
@@ -156,6 +183,7 @@ def _int(value: Any) -> int:
 
 
 def _frequency(t: ir.Table, params: BuyersParams) -> pd.DataFrame:
+    assert params.start is not None and params.end is not None  # checked by buyers()
     cur = _between(t, params.start, params.end)
     per = cur.group_by("store", "buyer_id").aggregate(orders=cur.count(), paid=cur.amount.sum())
     per = per.mutate(bucket=ibis.ifelse(per.orders >= 4, ibis.literal("4+"), per.orders.cast("string")))
@@ -177,4 +205,86 @@ def _frequency(t: ir.Table, params: BuyersParams) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["BuyersParams", "BuyersResult", "buyers"]
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: BuyersParams) -> BuyersResult:
+    """:func:`buyers` over the context's scope, in its period where ``params`` give no dates."""
+    if params.start is None or params.end is None:
+        params = dataclasses.replace(params, start=params.start or ctx.period.start, end=params.end or ctx.period.end)
+    result = buyers(ctx.scope, params)
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: BuyersResult, lang: str) -> Section:
+    """New and returning buyers by period, the repurchase rates and the purchase frequency."""
+    w = Words(lang, "range")
+    s = w.say
+    section = Section("buyers", s.t("buyers"))
+    periods = result.by_period[["period", "buyers", "new_buyers", "returning_buyers", "returning_share"]]
+    months = [{**r, "month": r["period"]} for r in records(periods)]
+    section.tables.append(
+        Table(
+            "buyers_by_month",
+            s.t("buyers_by_month"),
+            [
+                Column("month", s.t("month")),
+                Column("buyers", w.name("buyers"), "count"),
+                Column("new_buyers", w.name("new_buyers"), "count"),
+                Column("returning_buyers", w.name("returning_buyers"), "count"),
+                Column("returning_share", s.t("returning_share"), "ratio"),
+            ],
+            months,
+        )
+    )
+    section.charts.append(
+        Chart(
+            "buyers_chart",
+            s.t("buyers_by_month"),
+            "bar",
+            "buyers_by_month",
+            "month",
+            ("new_buyers", "returning_buyers"),
+        )
+    )
+    repurchase = records(result.repurchase[["window_days", "repurchase_rate", "repurchase_within_rate"]])
+    section.tables.append(
+        Table(
+            "repurchase",
+            s.t("repurchase"),
+            [
+                Column("window_days", s.t("window_days"), "count"),
+                Column("repurchase_rate", s.t("repurchase_rate"), "ratio"),
+                Column("repurchase_within_rate", s.t("repurchase_within_rate"), "ratio"),
+            ],
+            repurchase,
+        )
+    )
+    frequency = [{**r, "purchases": str(r["purchases"])} for r in records(result.frequency)]
+    section.tables.append(
+        Table(
+            "frequency",
+            s.t("frequency"),
+            [
+                Column("purchases", s.t("purchases")),
+                Column("buyers", w.name("buyers"), "count"),
+                Column("share", s.t("share"), "ratio"),
+                Column("paid_amount", w.name("paid_amount"), "money"),
+            ],
+            frequency,
+        )
+    )
+    section.charts.append(Chart("frequency_chart", s.t("frequency"), "bar", "frequency", "purchases", ("buyers",)))
+    return section
+
+
+ANALYSIS: Analysis[BuyersParams, BuyersResult] = Analysis(
+    "buyers",
+    BuyersParams,
+    build,
+    present,
+    title=("新老买家、复购率与购买次数", "New and returning buyers, repurchase and purchase frequency"),
+)
+
+__all__ = ["ANALYSIS", "BuyersParams", "BuyersResult", "buyers"]

@@ -18,10 +18,14 @@ Lee (2005, Figure 4): ``ClvResult.holdout``.
 
 >>> result = clv(project, ClvParams(end=date(2026, 10, 31), holdout_days=90))   # doctest: +SKIP
 >>> result.customers.head()                                                      # doctest: +SKIP
+
+Registered as ``clv`` (:data:`ANALYSIS`): observed up to the end of the context's period (``end``
+unset), presented as the customers and CLV per status and, with a holdout, the model check.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +36,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.clv_models import (
     MODELS,
     BetaGeo,
@@ -44,8 +49,11 @@ from shopops.analyses.clv_models import (
     fit_pareto_nbd,
 )
 from shopops.analyses.customers import purchases
+from shopops.analyses.narrative import Narrator
+from shopops.analyses.rows import Words, records
 from shopops.errors import NotAvailableError, QueryError
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.reports.model import Chart, Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 UNITS = {"days": 1.0, "weeks": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
@@ -131,18 +139,30 @@ class ClvResult:
     spend_model: GammaGamma | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
+    def headline(self, lang: str) -> str | None:
+        """The sentence a report's summary takes from this analysis: how many customers have churned
+        and how many are at risk, by P(alive)."""
+        s = Narrator(lang, "range")
+        counts = {r["status"]: r["customers"] for r in records(self.segments)}
+        if not counts:
+            return None
+        churned, risk = s.f(counts.get("churned", 0), "count"), s.f(counts.get("at_risk", 0), "count")
+        if lang == "zh":
+            return f"按存活概率，{churned} 位客户已流失，{risk} 位有流失风险。"
+        return f"By P(alive), {churned} customers have churned and {risk} are at risk."
+
 
 # ---------------------------------------------------------------- from the warehouse
 
 
-def purchase_days(source: Warehouse | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
+def purchase_days(source: Scope | Any, stores: Sequence[str] = (), end: date | None = None) -> pd.DataFrame:
     """One row per buyer and payment day up to ``end`` (all days when None): store, buyer_id, day, amount.
 
     The purchases are :func:`shopops.analyses.customers.purchases` (paid orders of identified buyers;
     ``NotAvailableError`` without buyer ids or across currencies); ``attrs["currency"]`` and
     ``attrs["stores"]`` say which.
     """
-    bought = purchases(warehouse_of(source), stores, money=True)
+    bought = purchases(source, stores, money=True)
     t = bought.table
     if end is not None:
         t = t.filter(t.day <= ibis.literal(end))
@@ -240,14 +260,15 @@ def _holdout(days: pd.DataFrame, params: ClvParams, end: date) -> tuple[pd.DataF
     return table, info
 
 
-def clv(project_or_warehouse: Any, params: ClvParams) -> ClvResult:
-    """Fit the purchase and spend models on the buyers of the chosen stores and score every buyer.
+def clv(source: Scope | Any, params: ClvParams) -> ClvResult:
+    """Fit the purchase and spend models on the buyers of ``source`` (a Scope, a Project or a Warehouse;
+    ``params.stores`` narrows it) and score every buyer.
 
     Raises :class:`NotAvailableError` when the stores' order exports carry no buyer ids, or when too few
     buyers have a repeat purchase to fit the models.
     """
     clock = time.perf_counter()
-    days = purchase_days(project_or_warehouse, params.stores, params.end)
+    days = purchase_days(source, params.stores, params.end)
     stores, currency = list(days.attrs["stores"]), str(days.attrs["currency"])
     if days.empty:
         raise NotAvailableError("no paid orders with a buyer id" + (f" up to {params.end}" if params.end else ""))
@@ -370,7 +391,83 @@ def _notes(rfm: pd.DataFrame, spend: GammaGamma, model: PurchaseModel) -> list[s
     return notes
 
 
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: ClvParams) -> ClvResult:
+    """:func:`clv` over the context's scope, observed to the period's last day where ``params`` give no
+    ``end``. A holdout check that cannot be made (too few buyers before it) is noted and left out."""
+    if params.end is None:
+        params = dataclasses.replace(params, end=ctx.period.end)
+    try:
+        result = clv(ctx.scope, params)
+    except (NotAvailableError, QueryError) as exc:
+        if not params.holdout_days:
+            raise
+        ctx.note(f"{ctx.say.t('holdout')}: {exc}")
+        result = clv(ctx.scope, dataclasses.replace(params, holdout_days=0))
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: ClvResult, lang: str) -> Section:
+    """Customers, share, CLV and mean P(alive) per status; the model's parameters; the holdout check."""
+    s = Words(lang, "range").say
+    rows = [
+        {
+            "status": s.t(f"status_{r['status']}"),
+            "customers": r["customers"],
+            "share": r["share"],
+            "clv": r["clv"],
+            "mean_p_alive": r["mean_p_alive"],
+        }
+        for r in records(result.segments)
+    ]
+    cols = [
+        Column("status", s.t("status")),
+        Column("customers", s.t("customers_count"), "count"),
+        Column("share", s.t("share"), "ratio"),
+        Column("clv", s.t("expected_clv"), "money_per"),
+        Column("mean_p_alive", s.t("mean_p_alive"), "ratio"),
+    ]
+    section = Section("clv", s.t("clv"), tables=[Table("status", s.t("clv"), cols, rows)])
+    section.charts.append(Chart("status_chart", s.t("status"), "pie", "status", "status", ("customers",)))
+    if not result.holdout.empty:
+        hcols = [
+            Column("frequency", s.t("calibration_purchases")),
+            Column("customers", s.t("customers_count"), "count"),
+            Column("actual", s.t("holdout_actual"), "number"),
+            Column("predicted", s.t("holdout_predicted"), "number"),
+        ]
+        section.tables.append(Table("holdout", s.t("holdout"), hcols, records(result.holdout[[c.id for c in hcols]])))
+        section.charts.append(
+            Chart("holdout_chart", s.t("holdout"), "line", "holdout", "frequency", ("actual", "predicted"))
+        )
+    p = result.params
+    fitted = result.parameters.get(p.model, {})
+    if fitted:
+        section.text.append(
+            f"{p.model}: "
+            + ", ".join(f"{k} = {v:.4g}" for k, v in fitted.items())
+            + (
+                f"；月贴现率 {p.monthly_discount:.2%}，{p.horizon_months} 个月"
+                if lang == "zh"
+                else f"; monthly discount {p.monthly_discount:.2%} over {p.horizon_months} months"
+            )
+        )
+    return section
+
+
+ANALYSIS: Analysis[ClvParams, ClvResult] = Analysis(
+    "clv",
+    ClvParams,
+    build,
+    present,
+    title=("客户生命周期价值与流失", "Customer lifetime value and churn"),
+)
+
 __all__ = [
+    "ANALYSIS",
     "BetaGeo",
     "ClvParams",
     "ClvResult",

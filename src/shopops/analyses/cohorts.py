@@ -15,10 +15,14 @@ pivots the long table.
 
 >>> result = cohorts(project, CohortParams(end=date(2026, 12, 31), start=date(2026, 1, 1)))  # doctest: +SKIP
 >>> result.triangle("retention")                                                            # doctest: +SKIP
+
+Registered as ``cohorts`` (:data:`ANALYSIS`): the cohorts whose first month lies in the context's
+period (``start`` and ``end`` unset), presented as the retention triangle.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,8 +32,12 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.customers import month_index, purchases
+from shopops.analyses.rows import Words
 from shopops.errors import QueryError
+from shopops.reports.model import Chart, Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 BY = (None, "channel")
 VALUES = ("buyers", "retention", "revenue", "revenue_per_buyer", "orders")
@@ -39,17 +47,19 @@ LONG_COLUMNS = ["cohort", "month", "cohort_buyers", "buyers", "retention", "orde
 @dataclass(frozen=True)
 class CohortParams:
     """Cohorts whose first month lies in ``start``..``end`` (``start=None``: from the first order);
-    activity is counted up to ``end`` inclusive."""
+    activity is counted up to ``end`` inclusive (a registered run takes the context's period where
+    ``start`` and ``end`` are unset)."""
 
-    end: date
+    end: date | None = None
     start: date | None = None
     stores: tuple[str, ...] = ()
     by: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.end, date) or (self.start is not None and not isinstance(self.start, date)):
-            raise QueryError("cohorts need dates", hint="pass datetime.date values")
-        if self.start is not None and self.start > self.end:
+        for d in (self.start, self.end):
+            if d is not None and not isinstance(d, date):
+                raise QueryError("cohorts need dates", hint="pass datetime.date values")
+        if self.start is not None and self.end is not None and self.start > self.end:
             raise QueryError(f"the period starts after it ends ({self.start} > {self.end})", hint="swap the dates")
         if self.by not in BY:
             raise QueryError(f"cohorts split by channel only, not {self.by!r}", hint="--by channel, or leave it out")
@@ -78,8 +88,10 @@ class CohortResult:
         return out
 
 
-def cohorts(source: Any, params: CohortParams) -> CohortResult:
+def cohorts(source: Scope | Any, params: CohortParams) -> CohortResult:
     """Monthly cohort triangles of retained buyers and revenue (see the module doc)."""
+    if params.end is None:
+        raise QueryError("cohorts need the last day counted", hint="give it with --to")
     clock = time.perf_counter()
     p = purchases(source, params.stores, money=True)
     t = p.table.filter(p.table.day <= ibis.literal(params.end, type="date"))
@@ -111,7 +123,7 @@ def _long(frame: pd.DataFrame, params: CohortParams) -> pd.DataFrame:
     """Every observed cell (0 where nobody bought), with the cohort's size and the rates."""
     split = ["channel"] if params.by else []
     columns = [LONG_COLUMNS[0], *split, *LONG_COLUMNS[1:]]
-    if frame.empty:
+    if frame.empty or params.end is None:
         return pd.DataFrame(columns=columns)
     frame = frame.assign(cohort=[pd.Timestamp(c).date() for c in frame["cohort"]])
     last = params.end.year * 12 + params.end.month
@@ -140,4 +152,47 @@ def _long(frame: pd.DataFrame, params: CohortParams) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-__all__ = ["CohortParams", "CohortResult", "cohorts"]
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: CohortParams) -> CohortResult:
+    """:func:`cohorts` over the context's scope: the cohorts of its period where ``params`` give no dates."""
+    if params.end is None:
+        params = dataclasses.replace(params, end=ctx.period.end, start=params.start or ctx.period.start)
+    return cohorts(ctx.scope, params)
+
+
+def present(result: CohortResult, lang: str) -> Section | None:
+    """The retention triangle: each cohort's size and the share of it buying in month 0, 1, …"""
+    s = Words(lang, "range").say
+    triangle = result.triangle("retention")
+    if triangle.empty:
+        return None
+    first = result.long[result.long["month"] == 0]
+    sizes = {k: int(v) for k, v in zip(first["cohort"], first["cohort_buyers"], strict=True)}
+    months = [int(m) for m in triangle.columns]
+    rows = []
+    for cohort, values in triangle.iterrows():
+        row: dict[str, Any] = {"cohort": str(cohort)[:7], "cohort_buyers": sizes.get(cohort)}
+        for m in months:
+            v = values[m]
+            row[f"m{m}"] = None if pd.isna(v) else float(v)
+        rows.append(row)
+    cols = [Column("cohort", s.t("cohort")), Column("cohort_buyers", s.t("cohort_buyers"), "count")]
+    cols += [Column(f"m{m}", f"M{m}", "ratio") for m in months]
+    section = Section("cohorts", s.t("cohorts"), tables=[Table("retention", s.t("cohorts"), cols, rows)])
+    section.charts.append(
+        Chart("cohort_m1", s.t("cohorts"), "line", "retention", "cohort", ("m1", "m2", "m3")[: len(months) - 1])
+    )
+    return section
+
+
+ANALYSIS: Analysis[CohortParams, CohortResult] = Analysis(
+    "cohorts",
+    CohortParams,
+    build,
+    present,
+    title=("同期群留存（按首购月份）", "Cohort retention by first-purchase month"),
+)
+
+__all__ = ["ANALYSIS", "CohortParams", "CohortResult", "cohorts"]

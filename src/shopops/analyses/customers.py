@@ -14,56 +14,60 @@ Used by :mod:`shopops.analyses.buyers`, :mod:`shopops.analyses.cohorts` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 
 from shopops.errors import NotAvailableError
 from shopops.settings import StoreConfig
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.warehouse.scope import Scope, pay_time
+from shopops.warehouse.store import Warehouse
 
 
 @dataclass(frozen=True)
 class Purchases:
-    """The paid orders of identified buyers in ``stores``.
+    """The paid orders of identified buyers in ``scope``.
 
     ``table`` columns: ``store``, ``buyer_id``, ``order_id``, ``paid_at`` (timestamp), ``day``
     (date), ``month`` (first day of the month), ``amount`` (``orders.paid_amount``, decimal),
     ``channel`` (``''`` when unknown).
     """
 
-    wh: Warehouse
-    stores: tuple[StoreConfig, ...]
+    scope: Scope
     table: ir.Table
+
+    @property
+    def wh(self) -> Warehouse:
+        return self.scope.wh
+
+    @property
+    def stores(self) -> tuple[StoreConfig, ...]:
+        return self.scope.stores
 
     @property
     def currency(self) -> str:
         return self.stores[0].currency
 
 
-def purchases(source: Warehouse | Any, stores: Sequence[str] = (), *, money: bool = False) -> Purchases:
-    """The paid orders of identified buyers of ``stores`` (default: every store with imports).
+def purchases(source: Scope | Any, stores: Iterable[str] = (), *, money: bool = False) -> Purchases:
+    """The paid orders of identified buyers of ``source`` (a Scope, a Project or a Warehouse), narrowed
+    to ``stores`` when given; only the stores with imported orders count.
 
     Raises :class:`NotAvailableError` when a store's orders carry no buyer id, when no store has
     orders, or (``money=True``) when the stores hold different currencies, whose amounts must not be added.
     """
-    wh = warehouse_of(source)
-    scope = _scope(wh, stores)
-    if money and len({s.currency for s in scope}) > 1:
-        listed = ", ".join(f"{s.name} ({s.currency})" for s in scope)
+    scope = buyer_scope(Scope.of(source, tuple(stores)))
+    if money and len(scope.currencies) > 1:
+        listed = ", ".join(f"{s.name} ({s.currency})" for s in scope.stores)
         raise NotAvailableError(
             f"the stores hold different currencies ({listed}); their amounts must not be added",
             hint="pick stores of one currency with --store",
         )
-    names = [s.name for s in scope]
-    no_paid_at = [s for s in names if "paid_at" not in wh.fields_available(s).get("orders", set())]
-    o = wh.table("orders")
-    o = o.filter(o.store.isin(names))
-    paid = ibis.ifelse(o.store.isin(no_paid_at), o.created_at, o.paid_at) if no_paid_at else o.paid_at
-    o = o.mutate(_pay=paid)
+    o = scope.wh.table("orders")
+    o = o.filter(o.store.isin(scope.names))
+    o = o.mutate(_pay=pay_time(o, scope.without_paid_at()))
     o = o.filter(o._pay.notnull() & o.buyer_id.notnull() & (o.buyer_id != ""))
     t = o.select(
         store=o.store,
@@ -75,25 +79,26 @@ def purchases(source: Warehouse | Any, stores: Sequence[str] = (), *, money: boo
         amount=o.paid_amount.fill_null(0),
         channel=o.channel.fill_null(""),
     )
-    return Purchases(wh=wh, stores=scope, table=t)
+    return Purchases(scope=scope, table=t)
 
 
-def _scope(wh: Warehouse, stores: Sequence[str]) -> tuple[StoreConfig, ...]:
-    chosen = [wh.settings.store(s) for s in stores] if stores else list(wh.settings.stores)
-    with_orders = [s for s in chosen if "orders" in wh.fields_available(s.name)]
+def buyer_scope(scope: Scope) -> Scope:
+    """``scope`` narrowed to its stores with imported orders; an error when there are none, or when one
+    of them cannot tell buyers apart (no ``orders.buyer_id``)."""
+    with_orders = [s for s in scope.names if any(f.startswith("orders.") for f in scope.fields[s])]
     if not with_orders:
         raise NotAvailableError(
-            "no orders imported for " + (", ".join(s.name for s in chosen) or "any store"),
+            "no orders imported for " + (", ".join(scope.names) or "any store"),
             hint="import an order export first (shopops import FILE --store S)",
         )
-    lacking = [s.name for s in with_orders if "buyer_id" not in wh.fields_available(s.name)["orders"]]
+    lacking = [s for s in with_orders if not scope.has(s, "orders.buyer_id")]
     if lacking:
         raise NotAvailableError(
             f"orders of {', '.join(lacking)} carry no buyer id (orders.buyer_id), so buyers cannot be told apart",
             hint="import an export with the buyer column (e.g. Tmall's full 订单报表 with 买家会员名), "
             "or leave these stores out with --store",
         )
-    return tuple(with_orders)
+    return scope.narrow(with_orders)
 
 
 def month_index(month: ir.DateValue) -> ir.IntegerValue:
@@ -101,4 +106,4 @@ def month_index(month: ir.DateValue) -> ir.IntegerValue:
     return month.year() * 12 + month.month()  # type: ignore[no-any-return]
 
 
-__all__ = ["Purchases", "month_index", "purchases"]
+__all__ = ["Purchases", "buyer_scope", "month_index", "purchases"]

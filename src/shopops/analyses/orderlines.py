@@ -1,54 +1,39 @@
-"""Paid order lines and the stores in scope: the row set the product, basket and refund analyses share.
+"""Paid order lines of a :class:`~shopops.warehouse.scope.Scope`: the row set the product, basket and
+refund analyses share.
 
-A line counts when its order was paid in the period (``orders.paid_at``; for a store whose imports
-carry no payment time — invoice files list completed sales only — the order's creation time, as the
-metric layer does). Times are the store's local wall time; periods are inclusive calendar days.
+A line counts when its order was paid in the period (:func:`~shopops.warehouse.scope.pay_time`: the
+payment time, or the creation time for a store whose imports carry none). Times are the store's local
+wall time; periods are inclusive calendar days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
 from shopops.errors import NotAvailableError, QueryError
-from shopops.warehouse.store import Warehouse
+from shopops.warehouse.scope import Scope, pay_time
 
 
-@dataclass(frozen=True)
-class LineScope:
-    """The stores an analysis covers (those with at least one import) and the fields each imported."""
+def line_scope(source: Scope | Any, stores: Iterable[str] = ()) -> Scope:
+    """The stores of ``source`` (a Scope, a Project or a Warehouse; narrowed to ``stores`` when given)
+    that have at least one import; an error when none has."""
+    scope = Scope.of(source, tuple(stores))
+    if not scope.active:
+        raise NotAvailableError("no data imported for the stores in scope", hint="import exports first")
+    return scope.narrow(scope.active)
 
-    stores: tuple[str, ...]
-    fields: Mapping[str, frozenset[str]]
 
-    @classmethod
-    def of(cls, wh: Warehouse, stores: tuple[str, ...] = ()) -> LineScope:
-        for name in stores:
-            wh.settings.store(name)  # unknown store: ConfigError listing the stores
-        names = stores or tuple(s.name for s in wh.settings.stores)
-        fields: dict[str, frozenset[str]] = {}
-        for name in names:
-            got = wh.fields_available(name)
-            fields[name] = frozenset(f"{t}.{c}" for t, cols in got.items() for c in cols)
-        active = tuple(n for n in names if fields[n])
-        if not active:
-            raise NotAvailableError("no data imported for the stores in scope", hint="import exports first")
-        return cls(stores=active, fields={n: fields[n] for n in active})
-
-    def having(self, *needs: str) -> tuple[str, ...]:
-        """The stores whose imports supplied every field in ``needs``."""
-        return tuple(s for s in self.stores if all(n in self.fields[s] for n in needs))
-
-    def lacking_note(self, needs: str, what: str) -> str | None:
-        """A note naming the stores whose imports never supplied ``needs`` (None when all have it)."""
-        missing = [s for s in self.stores if needs not in self.fields[s]]
-        if not missing:
-            return None
-        return f"{what}: not available for {', '.join(missing)} (their imports have no {needs})"
+def lacking_note(scope: Scope, needs: str, what: str) -> str | None:
+    """A note naming the stores whose imports never supplied ``needs`` (None when all have it)."""
+    missing = [s for s in scope.names if not scope.has(s, needs)]
+    if not missing:
+        return None
+    return f"{what}: not available for {', '.join(missing)} (their imports have no {needs})"
 
 
 def check_period(start: date | None, end: date | None) -> None:
@@ -56,13 +41,13 @@ def check_period(start: date | None, end: date | None) -> None:
         raise QueryError(f"the period starts after it ends ({start} > {end})", hint="swap the dates")
 
 
-def paid_orders(wh: Warehouse, scope: LineScope, start: date | None, end: date | None) -> ir.Table:
+def paid_orders(scope: Scope, start: date | None, end: date | None) -> ir.Table:
     """Orders of the stores in scope paid in ``[start, end]``: store, order_id, buyer_id, channel, refund_amount, paid_at."""
-    o = wh.table("orders")
-    o = o.filter(o.store.isin(scope.stores))
-    no_paid = tuple(s for s in scope.stores if "orders.paid_at" not in scope.fields[s])
-    paid = ibis.ifelse(o.store.isin(no_paid), o.created_at, o.paid_at) if no_paid else o.paid_at
-    o = o.select("store", "order_id", "buyer_id", "channel", "refund_amount", paid_at=paid)
+    o = scope.wh.table("orders")
+    o = o.filter(o.store.isin(scope.names))
+    o = o.select(
+        "store", "order_id", "buyer_id", "channel", "refund_amount", paid_at=pay_time(o, scope.without_paid_at())
+    )
     o = o.filter(o.paid_at.notnull())
     return within(o, o.paid_at, start, end)
 
@@ -76,15 +61,15 @@ def within(t: ir.Table, ts: ir.TimestampValue, start: date | None, end: date | N
     return t
 
 
-def paid_lines(wh: Warehouse, scope: LineScope, start: date | None, end: date | None) -> ir.Table:
+def paid_lines(scope: Scope, start: date | None, end: date | None) -> ir.Table:
     """Lines of the orders paid in the period with their order's buyer, channel, payment time and refund.
 
     Columns: store, order_id, line_no, sku ('' when the line has none), quantity, unit_price, amount,
     buyer_id, channel, paid_at, order_refund, order_items_amount (the order's line total).
     """
-    o = paid_orders(wh, scope, start, end)
-    i = wh.table("order_items")
-    i = i.filter(i.store.isin(scope.stores))
+    o = paid_orders(scope, start, end)
+    i = scope.wh.table("order_items")
+    i = i.filter(i.store.isin(scope.names))
     per_order = ibis.window(group_by=[i.store, i.order_id])
     i = i.select(
         "store",
@@ -104,3 +89,6 @@ def paid_lines(wh: Warehouse, scope: LineScope, start: date | None, end: date | 
         paid_at=j.paid_at,
         order_refund=j.refund_amount.fill_null(0),
     )
+
+
+__all__ = ["check_period", "lacking_note", "line_scope", "paid_lines", "paid_orders", "within"]

@@ -29,10 +29,14 @@ share of the top 20 % (``ceil(0.2 · n)`` entities).
 
 Price is the list price where the product file has one, else the average unit price. Without a unit
 cost the margin rank is unknown, so traffic and profit cannot be assigned (a note says so).
+
+Registered as ``products`` (:data:`ANALYSIS`): the orders paid in the context's period (``start`` and
+``end`` unset), presented as the 20/80 and ABC section with the top products' roles and margin.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import time
@@ -45,9 +49,13 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines, within
+from shopops.analyses.base import Analysis, Context
+from shopops.analyses.narrative import Narrator
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, within
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
-from shopops.warehouse.store import warehouse_of
+from shopops.reports.model import Chart, Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 ROLES = {"custom": "定制款", "image": "形象款", "traffic": "引流款", "profit": "利润款", "other": "其他"}
 
@@ -68,7 +76,8 @@ class RoleRules:
 class ProductsParams:
     """Orders paid in ``start``–``end`` (inclusive; None: open); ``stores``: only these (empty: all).
 
-    ``a``/``b``: ABC cumulative-share thresholds; ``top``: the share of entities Pareto reports on.
+    ``a``/``b``: ABC cumulative-share thresholds; ``top``: the share of entities Pareto reports on;
+    ``shown``: the products listed in the section's roles table (the best-selling ones).
     """
 
     start: date | None = None
@@ -78,9 +87,12 @@ class ProductsParams:
     b: float = 0.95
     top: float = 0.20
     rules: RoleRules = field(default_factory=RoleRules)
+    shown: int = 10
 
     def __post_init__(self) -> None:
         check_period(self.start, self.end)
+        if self.shown < 1:
+            raise QueryError(f"shown must be at least 1 (got {self.shown})", code="param.invalid")
         if not 0 < self.a < self.b <= 1:
             raise QueryError(f"ABC thresholds must satisfy 0 < a < b ≤ 1 (got a={self.a}, b={self.b})")
         if not 0 < self.top <= 1:
@@ -103,6 +115,19 @@ class ProductsResult:
     params: ProductsParams
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    def headline(self, lang: str) -> str | None:
+        """The sentence a report's summary takes from this analysis: the store whose top products make the
+        largest share of its sales, and that share (``None`` without products)."""
+        s = Narrator(lang, "range")
+        rows = [r for r in records(self.pareto) if r["entity"] == "product"]
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: r["top_sales_share"] or 0)
+        share = s.f(best["top_sales_share"], "ratio")
+        if lang == "zh":
+            return f"{best['store']}：销售额前 20% 的商品（{best['top_count']} 个）贡献了 {share} 的销售额。"
+        return f"{best['store']}: the top 20% of products ({best['top_count']}) bring {share} of sales."
 
 
 # ---------------------------------------------------------------- pure layer
@@ -185,25 +210,24 @@ def assign_roles(frame: pd.DataFrame, rules: RoleRules) -> pd.Series:
 # ---------------------------------------------------------------- analysis layer
 
 
-def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResult:
+def products(source: Scope | Any, params: ProductsParams) -> ProductsResult:
     """Pareto, ABC, roles and margin of products, and Pareto/ABC of customers, for orders paid in the period.
 
     >>> products(project, ProductsParams(date(2026, 10, 1), date(2026, 10, 31))).abc  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
-    lines = paid_lines(wh, scope, params.start, params.end)
-    per_product = _product_frame(wh, scope, lines, params)
+    lines = paid_lines(scope, params.start, params.end)
+    per_product = _product_frame(scope, lines, params)
     timings["products"] = time.perf_counter() - t0
     for need, what in (
         ("products.unit_cost", "cost of goods and margin"),
         ("products.price", "list-price discounts"),
         ("ad_spend.spend", "attributed ad spend"),
     ):
-        note = scope.lacking_note(need, what)
+        note = lacking_note(scope, need, what)
         if note:
             notes.append(note)
     if per_product["cogs"].isna().any() and len(per_product):
@@ -213,7 +237,7 @@ def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResul
         )
     t0 = time.perf_counter()
     buyers_ok = scope.having("orders.buyer_id")
-    note = scope.lacking_note("orders.buyer_id", "customer Pareto/ABC")
+    note = lacking_note(scope, "orders.buyer_id", "customer Pareto/ABC")
     if note:
         notes.append(note)
     b = lines.filter(lines.store.isin(buyers_ok) & lines.buyer_id.notnull()) if buyers_ok else None
@@ -229,7 +253,7 @@ def products(project_or_warehouse: Any, params: ProductsParams) -> ProductsResul
     return ProductsResult(products_out, customers_out, abc, pareto, curve, params, notes, timings)
 
 
-def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams) -> pd.DataFrame:
+def _product_frame(scope: Scope, lines: Any, params: ProductsParams) -> pd.DataFrame:
     line_refund = ibis.ifelse(
         lines.order_items_amount != 0, lines.order_refund * lines.amount / lines.order_items_amount, 0
     )
@@ -240,8 +264,8 @@ def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams
         refund=line_refund.sum(),
         avg_unit_price=lines.unit_price.mean(),
     )
-    p = wh.table("products")
-    p = p.filter(p.store.isin(scope.stores)).select(
+    p = scope.wh.table("products")
+    p = p.filter(p.store.isin(scope.names)).select(
         p_store=p.store, p_sku=p.sku, title=p.title, list_price=p.price, unit_cost=p.unit_cost, file_role=p.role
     )
     j = agg.left_join(p, [agg.store == p.p_store, agg.sku == p.p_sku])
@@ -258,8 +282,8 @@ def _product_frame(wh: Any, scope: LineScope, lines: Any, params: ProductsParams
         "unit_cost",
         "file_role",
     ).execute()
-    ads = wh.table("ad_spend")
-    ads = within(ads.filter(ads.store.isin(scope.stores)), ads.date.cast("timestamp"), params.start, params.end)
+    ads = scope.wh.table("ad_spend")
+    ads = within(ads.filter(ads.store.isin(scope.names)), ads.date.cast("timestamp"), params.start, params.end)
     spend = ads.group_by("store").agg(spend=ads.spend.sum()).execute()
     return _margins(
         frame, {str(s): Decimal(str(v)) for s, v in zip(spend["store"], spend["spend"], strict=True)}, params
@@ -377,3 +401,94 @@ def _summaries(
         else pd.DataFrame(columns=["entity_share", "entities", "sales_share", "entity", "store"])
     )
     return abc, pareto, curve
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: ProductsParams) -> ProductsResult:
+    """:func:`products` over the context's scope, for the orders paid in its period where ``params`` give
+    no dates."""
+    if params.start is None and params.end is None:
+        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
+    result = products(ctx.scope, params)
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: ProductsResult, lang: str) -> Section:
+    """20/80 of products and customers per store, their ABC classes, the best sellers' roles and margin."""
+    w = Words(lang, "range")
+    s, zh = w.say, lang == "zh"
+    entity = {"product": s.t("entity_product"), "customer": s.t("entity_customer")}
+    pareto = [
+        {**r, "entity": entity.get(str(r["entity"]), r["entity"])}
+        for r in records(result.pareto[["entity", "store", "count", "top_count", "top_sales_share"]])
+    ]
+    abc = [
+        {**r, "entity": entity.get(str(r["entity"]), r["entity"])}
+        for r in records(result.abc[["entity", "store", "abc", "count", "sales_share"]])
+    ]
+    store = Column("store", w.dimension("store"))
+    top = f"前 {result.params.top:.0%}" if zh else f"top {result.params.top:.0%}"
+    section = Section("pareto", s.t("pareto"))
+    section.tables.append(
+        Table(
+            "top20",
+            s.t("pareto"),
+            [
+                Column("entity", s.t("entity")),
+                store,
+                Column("count", s.t("count"), "count"),
+                Column("top_count", top, "count"),
+                Column("top_sales_share", s.t("top_sales_share"), "ratio"),
+            ],
+            pareto,
+        )
+    )
+    section.tables.append(
+        Table(
+            "abc",
+            s.t("abc"),
+            [
+                Column("entity", s.t("entity")),
+                store,
+                Column("abc", s.t("abc")),
+                Column("count", s.t("count"), "count"),
+                Column("sales_share", s.t("sales_share"), "ratio"),
+            ],
+            abc,
+        )
+    )
+    best = result.products.sort_values("sales", ascending=False).head(result.params.shown)
+    shown = ["store", "sku", "title", "role", "role_zh", "abc", "units", "sales", "margin", "margin_rate"]
+    roles = [{**r, "role": r["role_zh"] if zh else r["role"]} for r in records(best[shown])]
+    section.tables.append(
+        Table(
+            "roles",
+            s.t("roles"),
+            [
+                store,
+                Column("sku", s.t("product")),
+                Column("title", s.t("title")),
+                Column("role", s.t("role")),
+                Column("abc", s.t("abc")),
+                Column("units", w.name("item_units"), "count"),
+                Column("sales", s.t("sales"), "money"),
+                Column("margin", s.t("margin"), "money"),
+                Column("margin_rate", s.t("margin_rate"), "ratio"),
+            ],
+            roles,
+        )
+    )
+    section.charts.append(Chart("roles_chart", s.t("roles"), "barh", "roles", "sku", ("sales", "margin")))
+    return section
+
+
+ANALYSIS: Analysis[ProductsParams, ProductsResult] = Analysis(
+    "products",
+    ProductsParams,
+    build,
+    present,
+    title=("二八分析、ABC 分类、商品角色与毛利", "20/80, ABC classes, product roles and margin"),
+)

@@ -26,10 +26,14 @@ not available (a note says so).
   window are capped at units sold. For a store without a refund export (refunds only as the orders'
   refund amounts, as in Tmall and JD order reports) the counts are orders: ``units_*`` are the paid
   orders holding the SKU and ``returned_*`` those of them with a refund (``basis = "orders"``).
+
+Registered as ``refunds`` (:data:`ANALYSIS`): refunds and sales in the context's period (``start`` and
+``end`` unset), presented as the refunds by days after payment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -41,9 +45,12 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.orderlines import LineScope, check_period, paid_lines, paid_orders, within
+from shopops.analyses.base import Analysis, Context
+from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, paid_orders, within
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.reports.model import Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 15, "8-15"), (16, 30, "16-30"))
 LAST_BUCKET = "31+"
@@ -108,11 +115,11 @@ def z_test(x1: int, n1: int, x0: int, n0: int) -> tuple[float, float]:
     return z, 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def _refund_rows(wh: Warehouse, scope: LineScope, start: date | None, end: date | None) -> ir.Table:
-    r = wh.table("refunds")
-    r = r.filter(r.store.isin(scope.stores) & r.refund_at.notnull())
+def _refund_rows(scope: Scope, start: date | None, end: date | None) -> ir.Table:
+    r = scope.wh.table("refunds")
+    r = r.filter(r.store.isin(scope.names) & r.refund_at.notnull())
     r = within(r, r.refund_at, start, end)
-    o = paid_orders(wh, scope, None, None)
+    o = paid_orders(scope, None, None)
     o = o.select(os=o.store, oid=o.order_id, channel=o.channel.fill_null(""), paid_at=o.paid_at)
     j = r.left_join(o, [r.store == o.os, r.order_id == o.oid])
     days = j.refund_at.date().delta(j.paid_at.date(), unit="day")
@@ -128,18 +135,17 @@ def _refund_rows(wh: Warehouse, scope: LineScope, start: date | None, end: date 
     )
 
 
-def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
+def refunds(source: Scope | Any, params: RefundsParams) -> RefundsResult:
     """Refund rates by product, reason, channel and days since purchase, and products whose rate jumped.
 
     >>> refunds(project, RefundsParams(date(2026, 9, 1), date(2026, 11, 30))).by_days  # doctest: +SKIP
     """
-    wh = warehouse_of(project_or_warehouse)
-    scope = LineScope.of(wh, params.stores)
+    scope = line_scope(source, params.stores)
     notes: list[str] = []
     timings: dict[str, float] = {}
     exported = scope.having("refunds.amount")
     from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
-    for s in scope.stores:
+    for s in scope.names:
         if s in from_orders:
             notes.append(
                 f"refunds of {s} come from its orders' refund amounts (no refund export): rates by product"
@@ -148,12 +154,12 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
             )
         elif s not in exported:
             notes.append(f"refunds: not available for {s} (no refund export imported)")
-    note = scope.lacking_note("refunds.refund_at", "refund times") if exported else None
+    note = lacking_note(scope, "refunds.refund_at", "refund times") if exported else None
     if note:
         notes.append(note)
     t0 = time.perf_counter()
-    r = _refund_rows(wh, scope, params.start, params.end)
-    lines = paid_lines(wh, scope, params.start, params.end)
+    r = _refund_rows(scope, params.start, params.end)
+    lines = paid_lines(scope, params.start, params.end)
     sold = lines.group_by(["store", "sku"]).agg(sales=lines.amount.sum(), units_sold=lines.quantity.sum())
     ref = r.group_by(["store", "sku"]).agg(
         refunds=r.count(), refund_amount=r.amount.sum(), units_returned=r.quantity.sum()
@@ -180,7 +186,7 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
     timings["by_product"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     reason_stores = scope.having("refunds.reason")
-    note = scope.lacking_note("refunds.reason", "refund reasons")
+    note = lacking_note(scope, "refunds.reason", "refund reasons")
     if note:
         notes.append(note)
     by_reason = _shares(r.filter(r.store.isin(reason_stores)), "reason") if reason_stores else _empty("reason")
@@ -201,7 +207,7 @@ def refunds(project_or_warehouse: Any, params: RefundsParams) -> RefundsResult:
     by_days = by_days.reset_index(drop=True)
     timings["breakdowns"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    jumps = _jumps(wh, scope, params)
+    jumps = _jumps(scope, params)
     timings["jumps"] = time.perf_counter() - t0
     return RefundsResult(
         by_product.reset_index(drop=True), by_reason, by_channel, by_days, jumps, params, notes, timings
@@ -254,12 +260,12 @@ def _shares(r: ir.Table, dim: str) -> pd.DataFrame:
     return g.sort_values(["store", dim]).reset_index(drop=True)
 
 
-def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFrame:
+def _jumps(scope: Scope, params: RefundsParams) -> pd.DataFrame:
     columns = ["store", "sku", "basis", "units_recent", "returned_recent", "rate_recent", "units_base", "returned_base",
                "rate_base", "z", "p_value", "jumped"]  # fmt: skip
     exported = scope.having("refunds.amount")
     from_orders = tuple(s for s in scope.having("orders.refund_amount") if s not in exported)
-    end = params.end or _newest_day(wh, scope)
+    end = params.end or _newest_day(scope)
     if end is None:
         return pd.DataFrame(columns=columns)
     recent_start = end - timedelta(weeks=params.recent_weeks) + timedelta(days=1)
@@ -267,10 +273,10 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
     base_end = recent_start - timedelta(days=1)
     frames = []
     for label, a, b in (("recent", recent_start, end), ("base", base_start, base_end)):
-        lines = paid_lines(wh, scope, a, b)
+        lines = paid_lines(scope, a, b)
         sold = lines.filter(~lines.store.isin(from_orders)) if from_orders else lines
         sold = sold.group_by(["store", "sku"]).agg(units=sold.quantity.sum()).execute()
-        r = _refund_rows(wh, scope, a, b)
+        r = _refund_rows(scope, a, b)
         back = r.group_by(["store", "sku"]).agg(returned=r.quantity.sum()).execute()
         f = sold.merge(back, on=["store", "sku"], how="outer").fillna(0)
         if from_orders:  # orders holding the SKU, and those of them with a refund
@@ -296,9 +302,47 @@ def _jumps(wh: Warehouse, scope: LineScope, params: RefundsParams) -> pd.DataFra
     )
 
 
-def _newest_day(wh: Warehouse, scope: LineScope) -> date | None:
-    o = paid_orders(wh, scope, None, None)
+def _newest_day(scope: Scope) -> date | None:
+    o = paid_orders(scope, None, None)
     newest = o.paid_at.max().execute()
     if newest is None or pd.isna(newest):
         return None
     return pd.Timestamp(newest).date()
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: RefundsParams) -> RefundsResult:
+    """:func:`refunds` over the context's scope, for its period where ``params`` give no dates."""
+    if params.start is None and params.end is None:
+        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
+    result = refunds(ctx.scope, params)
+    ctx.note(*result.notes)
+    return result
+
+
+def present(result: RefundsResult, lang: str) -> Section | None:
+    """Refunds by days after payment (``None`` without refunds linked to a time)."""
+    w = Words(lang, "range")
+    s = w.say
+    if result.by_days.empty:
+        return None
+    cols = [
+        Column("store", w.dimension("store")),
+        Column("bucket", s.t("bucket")),
+        Column("refunds", s.t("refunds_count"), "count"),
+        Column("refund_amount", s.t("refund_amount_col"), "money"),
+        Column("share", s.t("share"), "ratio"),
+    ]
+    table = Table("by_days", s.t("refund_days"), cols, records(result.by_days))
+    return Section("refund_days", s.t("refund_days"), tables=[table])
+
+
+ANALYSIS: Analysis[RefundsParams, RefundsResult] = Analysis(
+    "refunds",
+    RefundsParams,
+    build,
+    present,
+    title=("退款：按商品、原因、渠道与付款后天数", "Refunds by product, reason, channel and days after payment"),
+)

@@ -20,17 +20,20 @@ name the segment (:data:`SEGMENTS`, zh and en, with a suggested action).
 
 >>> result = rfm(project, RFMParams(as_of=date(2026, 12, 31)))    # doctest: +SKIP
 >>> result.segments; result.customers                            # doctest: +SKIP
->>> export_segments(result, "out", fmt="xlsx")                     # doctest: +SKIP
+>>> segment_lists(result)["rfm_LLL_lost"]                           # doctest: +SKIP
+
+Registered as ``rfm`` (:data:`ANALYSIS`): as of the end of the context's period, over the orders from
+its start (``as_of`` and ``start`` unset), presented as the segment table.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -39,8 +42,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.customers import purchases
+from shopops.analyses.narrative import Narrator
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
+from shopops.reports.model import Chart, Column, Section, Table
+from shopops.warehouse.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,21 @@ class RFMResult:
     total_revenue: Decimal
     timings: dict[str, float] = field(default_factory=dict)
 
+    def headline(self, lang: str) -> str | None:
+        """The sentence a report's summary takes from this analysis: the segment with the largest share
+        of the revenue, its buyers and its share (``None`` without buyers)."""
+        s, zh = Narrator(lang, "range"), lang == "zh"
+        rows = records(self.segments)
+        if not rows:
+            return None
+        top = max(rows, key=lambda r: r["revenue_share"] or 0)
+        name = top["segment_zh"] if zh else top["segment_en"]
+        n, share = s.f(top["buyers"], "count"), s.f(top["buyer_share"], "ratio")
+        rev = s.f(top["revenue_share"], "ratio")
+        if zh:
+            return f"「{name}」{n} 人（占 {share}），贡献 {rev} 的金额。"
+        return f"“{name}”: {n} buyers ({share}) bring {rev} of the revenue."
+
 
 def _quintile(value: ir.Value, n: ir.IntegerValue, *, descending: bool = False) -> ir.IntegerValue:
     order = ibis.desc(value) if descending else value
@@ -196,7 +219,7 @@ def _quintile_of_values(per: ir.Table, column: str, name: str, *, descending: bo
     return counts.select(column, **{name: _score(below, counts._k.sum().over())})
 
 
-def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
+def scored(source: Scope | Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
     """The per-buyer RFM table as an Ibis expression, the as-of date and the currency.
 
     Columns: ``store``, ``buyer_id``, ``last_purchase``, ``frequency``, ``monetary`` (decimal),
@@ -230,7 +253,7 @@ def scored(source: Any, params: RFMParams) -> tuple[ir.Table, date | None, str]:
     return per.select(*columns, "r_score", "f_score", "m_score"), as_of, p.currency
 
 
-def rfm(source: Any, params: RFMParams) -> RFMResult:
+def rfm(source: Scope | Any, params: RFMParams) -> RFMResult:
     """Score every buyer 1–5 on recency, frequency and monetary value and name their segment.
 
     ``timings``: ``query`` (the engine's statement and fetching its Arrow result), ``segments`` (building
@@ -327,33 +350,76 @@ def _segments(ids: np.ndarray, cents: np.ndarray, total_revenue: Decimal) -> pd.
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 
-def export_segments(result: RFMResult, out_dir: Path | str, *, fmt: str = "csv") -> list[Path]:
-    """Write each segment's customer list for marketing tools: ``rfm_<code>_<en name>.csv`` (UTF-8 with
-    BOM, so Excel shows Chinese) or one workbook ``rfm_segments.xlsx`` with a sheet per segment and a
-    summary sheet. Empty segments are skipped. Returns the files written."""
-    if fmt not in ("csv", "xlsx"):
-        raise QueryError(f"unknown export format {fmt!r}; valid: csv, xlsx")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def segment_lists(result: RFMResult, *, workbook: bool = False) -> dict[str, pd.DataFrame]:
+    """Each non-empty segment's customers, for marketing tools (``shopops.reports.tables`` writes them):
+    named ``rfm_<code>_<en name>`` (a file each), or for a workbook (``workbook=True``) the segment table
+    first (``segments``) and a sheet per segment named ``<code> <zh name>``."""
     groups = [(s, result.customers[result.customers["segment"] == s.code]) for s in SEGMENTS]
     groups = [(s, g) for s, g in groups if len(g)]
-    if fmt == "csv":
-        written = []
-        for s, g in groups:
-            path = out / f"rfm_{s.code}_{_slug(s.en)}.csv"
-            g.to_csv(path, index=False, encoding="utf-8-sig")
-            written.append(path)
-        return written
-    path = out / "rfm_segments.xlsx"
-    with pd.ExcelWriter(path) as writer:
-        result.segments.to_excel(writer, sheet_name="segments", index=False)
-        for s, g in groups:
-            g.to_excel(writer, sheet_name=f"{s.code} {s.zh}"[:31], index=False)
-    return [path]
+    if not workbook:
+        return {f"rfm_{s.code}_{_slug(s.en)}": g for s, g in groups}
+    return {"segments": result.segments, **{f"{s.code} {s.zh}": g for s, g in groups}}
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-__all__ = ["BY_CODE", "SEGMENTS", "RFMParams", "RFMResult", "Segment", "export_segments", "rfm", "scored"]
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: RFMParams) -> RFMResult:
+    """:func:`rfm` over the context's scope: as of the period's last day, over the orders from its first
+    day, where ``params`` give no dates."""
+    if params.as_of is None:
+        params = dataclasses.replace(params, as_of=ctx.period.end, start=params.start or ctx.period.start)
+    return rfm(ctx.scope, params)
+
+
+def present(result: RFMResult, lang: str) -> Section:
+    """The eight segments: buyers, revenue, their shares and the suggested action."""
+    w = Words(lang, "range")
+    s, zh = w.say, lang == "zh"
+    rows = [
+        {
+            "segment": r["segment_zh"] if zh else r["segment_en"],
+            "buyers": r["buyers"],
+            "buyer_share": r["buyer_share"],
+            "revenue": r["revenue"],
+            "revenue_share": r["revenue_share"],
+            "action": r["action_zh"] if zh else r["action_en"],
+        }
+        for r in records(result.segments)
+    ]
+    cols = [
+        Column("segment", s.t("segment_name")),
+        Column("buyers", w.name("buyers"), "count"),
+        Column("buyer_share", s.t("share"), "ratio"),
+        Column("revenue", s.t("revenue"), "money"),
+        Column("revenue_share", s.t("revenue_share"), "ratio"),
+        Column("action", s.t("action")),
+    ]
+    section = Section("rfm", s.t("rfm"), tables=[Table("segments", s.t("rfm"), cols, rows)])
+    section.charts.append(Chart("rfm_revenue", s.t("revenue_share"), "pie", "segments", "segment", ("revenue",)))
+    return section
+
+
+ANALYSIS: Analysis[RFMParams, RFMResult] = Analysis(
+    "rfm",
+    RFMParams,
+    build,
+    present,
+    title=("RFM 客户分层", "RFM segments"),
+)
+
+__all__ = [
+    "ANALYSIS",
+    "BY_CODE",
+    "SEGMENTS",
+    "RFMParams",
+    "RFMResult",
+    "Segment",
+    "rfm",
+    "scored",
+    "segment_lists",
+]

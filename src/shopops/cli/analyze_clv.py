@@ -53,6 +53,7 @@ def clv_cmd(
 ) -> None:
     """Customer lifetime value and churn: BG/NBD or Pareto/NBD with Gamma-Gamma spend. 客户终身价值与流失。"""
     from shopops.analyses.clv import ClvParams, clv
+    from shopops.warehouse.scope import Scope
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter(f"{fmt!r}: choose table, csv or json", param_hint="--format")
@@ -60,7 +61,6 @@ def clv_cmd(
         raise typer.BadParameter(f"{out.name}: write a .csv or .xlsx file", param_hint="--out")
     params = ClvParams(
         end=_day(end),
-        stores=tuple(store or ()),
         model=model,
         horizon_months=horizon_months,
         monthly_discount=discount,
@@ -68,9 +68,8 @@ def clv_cmd(
         churned_below=churned_below,
         holdout_days=holdout_days,
     )
-    project = STATE.open_project()
-    with project:
-        result = clv(project, params)
+    with STATE.open_project() as project:
+        result = clv(Scope.resolve(project, store or ()), params)
     if out is not None:
         _write(result, out)
     if fmt == "csv":
@@ -82,16 +81,16 @@ def clv_cmd(
 
 
 def _write(result: ClvResult, out: Path) -> None:
-    if out.suffix.lower() == ".csv":
-        result.customers.to_csv(out, index=False)
-        return
-    import pandas as pd
+    """The customers to a CSV file, or a workbook of the customers, the statuses and the holdout check."""
+    from shopops.reports.tables import write_table, write_workbook
 
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        result.customers.to_excel(writer, sheet_name="customers", index=False)
-        result.segments.to_excel(writer, sheet_name="segments", index=False)
-        if not result.holdout.empty:
-            result.holdout.to_excel(writer, sheet_name="holdout", index=False)
+    if out.suffix.lower() == ".csv":
+        write_table(result.customers, out, "csv")
+        return
+    sheets = {"customers": result.customers, "segments": result.segments}
+    if not result.holdout.empty:
+        sheets["holdout"] = result.holdout
+    write_workbook(sheets, out)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

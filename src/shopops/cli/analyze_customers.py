@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -13,6 +14,8 @@ from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from shopops.analyses.rfm import RFMResult
 
 FORMATS = ("table", "csv", "json")
 StoreOpt = Annotated[list[str] | None, typer.Option("--store", "-s", help="Only this store (repeatable).")]
@@ -53,17 +56,16 @@ def buyers_cmd(
 ) -> None:
     """New vs returning buyers by period, 30/90/365-day repurchase rates, purchase frequency. 新老买家与复购。"""
     from shopops.analyses.buyers import BuyersParams, buyers
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
     try:
         days = tuple(int(n) for n in windows.split(",") if n.strip())
     except ValueError as exc:
         raise typer.BadParameter(f"{windows!r} is not a list of days", param_hint="--windows") from exc
-    params = BuyersParams(
-        _required(start, "--from"), _required(end, "--to"), grain=grain, stores=tuple(store or ()), windows=days
-    )
+    params = BuyersParams(_required(start, "--from"), _required(end, "--to"), grain=grain, windows=days)
     with STATE.open_project() as project:
-        result = buyers(project, params)
+        result = buyers(Scope.resolve(project, store or ()), params)
     _emit(
         {"by_period": result.by_period, "repurchase": result.repurchase, "frequency": result.frequency},
         fmt,
@@ -84,11 +86,12 @@ def cohorts_cmd(
 ) -> None:
     """Cohort triangles by first-purchase month: buyers retained and revenue. 同期群分析。"""
     from shopops.analyses.cohorts import CohortParams, cohorts
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
-    params = CohortParams(end=_required(end, "--to"), start=_day(start, "--from"), stores=tuple(store or ()), by=by)
+    params = CohortParams(end=_required(end, "--to"), start=_day(start, "--from"), by=by)
     with STATE.open_project() as project:
-        result = cohorts(project, params)
+        result = cohorts(Scope.resolve(project, store or ()), params)
     if long:
         _emit({"cohorts": result.long}, fmt, [])
         return
@@ -105,7 +108,7 @@ def rfm_cmd(
     export: Annotated[
         str | None, typer.Option("--export", help="Write each segment's customer list into this folder.")
     ] = None,
-    export_format: Annotated[str, typer.Option("--export-format", help="csv or xlsx.")] = "csv",
+    export_format: Annotated[str, typer.Option("--export-format", help="csv, xlsx or json.")] = "csv",
     customers: Annotated[
         bool, typer.Option("--customers", help="Print every buyer's scores, not the segments.")
     ] = False,
@@ -113,12 +116,13 @@ def rfm_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """RFM scores and the eight segments (重要价值客户 …) with counts, revenue share and actions. RFM 客户分层。"""
-    from shopops.analyses.rfm import RFMParams, export_segments, rfm
+    from shopops.analyses.rfm import RFMParams, rfm
+    from shopops.warehouse.scope import Scope
 
     _check_format(fmt)
-    params = RFMParams(as_of=_day(as_of, "--as-of"), start=_day(start, "--from"), stores=tuple(store or ()))
+    params = RFMParams(as_of=_day(as_of, "--as-of"), start=_day(start, "--from"))
     with STATE.open_project() as project:
-        result = rfm(project, params)
+        result = rfm(Scope.resolve(project, store or ()), params)
     notes = [
         f"as of {result.as_of}; {result.total_buyers} buyers, revenue {result.total_revenue} {result.currency}; "
         f"high = score above the mean (R {result.thresholds['r']:.2f}, F {result.thresholds['f']:.2f}, "
@@ -128,6 +132,17 @@ def rfm_cmd(
         written = export_segments(result, export, fmt=export_format)
         notes += [f"wrote {path}" for path in written]
     _emit({"customers" if customers else "segments": result.customers if customers else result.segments}, fmt, notes)
+
+
+def export_segments(result: RFMResult, out_dir: Path | str, *, fmt: str = "csv") -> list[Path]:
+    """Write each segment's customer list for marketing tools: ``rfm_<code>_<en name>.csv`` (UTF-8 with
+    BOM, so Excel shows Chinese) or one workbook ``rfm_segments.xlsx`` with a summary sheet and a sheet
+    per segment. Empty segments are skipped. Returns the files written."""
+    from shopops.analyses.rfm import segment_lists
+    from shopops.reports.tables import write_tables
+
+    lists = segment_lists(result, workbook=fmt == "xlsx")
+    return write_tables(lists, out_dir, fmt, workbook="rfm_segments", bom=True)
 
 
 def _check_format(fmt: str) -> None:

@@ -93,11 +93,11 @@ def products_cmd(
 ) -> None:
     """20/80, ABC classes, roles (引流款/利润款/形象款/定制款) and margin per product. 商品分析。"""
     from shopops.analyses.products import ProductsParams, products
+    from shopops.warehouse.scope import Scope
 
-    params = ProductsParams(_day(start, "--from"), _day(end, "--to"), tuple(store or ()), a=a, b=b)
-    project = STATE.open_project()
-    with project:
-        r = products(project, params)
+    params = ProductsParams(_day(start, "--from"), _day(end, "--to"), a=a, b=b)
+    with STATE.open_project() as project:
+        r = products(Scope.resolve(project, store or ()), params)
     views = {"products": r.products, "customers": r.customers, "abc": r.abc, "pareto": r.pareto, "curve": r.curve}
     _emit(views, view, fmt, ["pareto", "abc"], r.notes, limit)
 
@@ -116,19 +116,18 @@ def basket_cmd(
 ) -> None:
     """Items bought together (support, confidence, lift) and 'bought X, then Y within N days'. 关联分析。"""
     from shopops.analyses.basket import BasketParams, basket
+    from shopops.warehouse.scope import Scope
 
     params = BasketParams(
         _day(start, "--from"),
         _day(end, "--to"),
-        tuple(store or ()),
         min_support=min_support,
         min_count=min_count,
         triples=not no_triples,
         within_days=within_days,
     )
-    project = STATE.open_project()
-    with project:
-        r = basket(project, params)
+    with STATE.open_project() as project:
+        r = basket(Scope.resolve(project, store or ()), params)
     views = {"pairs": r.pairs, "triples": r.triples, "sequences": r.sequences, "baskets": r.baskets}
     _emit(views, view, fmt, ["baskets"], r.notes, limit)
 
@@ -146,18 +145,17 @@ def refunds_cmd(
 ) -> None:
     """Refund rate by product, reason, channel and days since purchase; products whose rate jumped. 退款分析。"""
     from shopops.analyses.refunds import RefundsParams, refunds
+    from shopops.warehouse.scope import Scope
 
     params = RefundsParams(
         _day(start, "--from"),
         _day(end, "--to"),
-        tuple(store or ()),
         recent_weeks=recent_weeks,
         base_weeks=base_weeks,
         min_units=min_units,
     )
-    project = STATE.open_project()
-    with project:
-        r = refunds(project, params)
+    with STATE.open_project() as project:
+        r = refunds(Scope.resolve(project, store or ()), params)
     views = {
         "product": r.by_product,
         "reason": r.by_reason,

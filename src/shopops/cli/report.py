@@ -113,10 +113,10 @@ def report_cmd(
         for n, scope in enumerate(scopes):
             with console.task(f"{kind} report: {', '.join(scope.names)}"):
                 if kind == "customers":
-                    from shopops.analyses.customer_report import CustomerReportParams, build_customer_report
+                    from shopops.compositions.customers import CustomerReportParams, build_customer_report
 
-                    cparams = CustomerReportParams(day=when, stores=scope.names, lang=language)  # type: ignore[arg-type]
-                    report = build_customer_report(project, cparams)
+                    cparams = CustomerReportParams(day=when, lang=language)  # type: ignore[arg-type]
+                    report = build_customer_report(scope, cparams)
                 else:
                     params = ReportParams(kind, day=when, lang=language)  # type: ignore[arg-type]
                     report = build_report(scope, params)

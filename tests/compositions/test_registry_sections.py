@@ -1,0 +1,127 @@
+"""Every registered analysis runs through ``build`` and ``present`` on a small sample shop, in zh and en,
+and its section renders in HTML, Markdown, JSON and Excel.
+
+A name whose module does not import yet, or registers no analysis yet, is skipped with the reason (the
+refactor of issue 11 moves the rest of the sections into the registry; the skips go when it is done).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from shopops.analyses.base import Analysis, Context
+from shopops.calendar.period import report_periods
+from shopops.compositions import registry
+from shopops.errors import QueryError
+from shopops.project import Project
+from shopops.reports import render
+from shopops.reports.model import Report, Section
+from shopops.sample import SampleSpec, generate
+from shopops.warehouse.scope import Scope
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analyses"))
+from product_shop import REFUNDS, import_csv
+
+QUARTER = date(2026, 9, 30)
+#: terms a zh label keeps in Latin letters: the business acronyms of 运营 teams, the ABC classes and
+#: items (A, B, C), cohort months (M0, M1 …); anything else in Latin letters is an untranslated word
+LATIN_TERMS = re.compile(r"\b(RFM|ABC|CLV|SKU|ROAS|UV|PV|KPI|LMDI|GMV|CPC|CTR|[A-Z]\d*)\b")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """Two stores, five months to the end of 2026-Q3, and a refund export for a few of the quarter's orders."""
+    folder = tmp_path_factory.mktemp("registry")
+    spec = SampleSpec(stores=2, days=150, seed=5, orders_per_day=10, end_date=QUARTER, events_users=0)
+    result = generate(spec, out_dir=folder / "exports")
+    stores = [{"name": s.name, "platform": s.platform, "currency": s.currency} for s in result.stores]
+    p = Project.init(folder / "p", stores=stores)
+    for f in result.files:
+        if f.kind in ("orders", "items", "products", "traffic", "ads"):
+            p.import_files([folder / "exports" / f.path], store=f.store, source=f.source, kind=f.kind)
+    store = result.stores[0].name
+    import_csv(p, folder, "refunds.csv", store, "refunds", REFUNDS, _refunds(p, store))
+    with p:
+        yield p
+
+
+def _refunds(p: Project, store: str) -> list[tuple[object, ...]]:
+    """A refund of one unit of the first line of every 20th order paid in the quarter, 2 to 40 days later."""
+    o = p.warehouse.table("orders").to_pandas()
+    i = p.warehouse.table("order_items").to_pandas()
+    o = o[(o["store"] == store) & o["paid_at"].notna() & (pd.to_datetime(o["paid_at"]).dt.date >= date(2026, 7, 1))]
+    first = i[i["store"] == store].sort_values("line_no").drop_duplicates("order_id").set_index("order_id")
+    rows = []
+    for n, r in enumerate(o.sort_values("order_id").iloc[::20].itertuples()):
+        line = first.loc[r.order_id]
+        when = pd.Timestamp(r.paid_at) + pd.Timedelta(days=2 + n % 39)
+        rows.append((f"r{n}", r.order_id, line["sku"], 1, line["unit_price"], when.isoformat(sep=" "), "quality"))
+    return rows
+
+
+def loaded(name: str) -> Analysis[Any, Any]:
+    try:
+        return registry.get(name)
+    except ImportError as exc:
+        pytest.skip(f"{name}: {registry.BUILTIN.get(name)} does not import yet ({exc})")
+    except QueryError as exc:
+        if exc.code != "analysis.missing":
+            raise
+        pytest.skip(f"{name}: {registry.BUILTIN.get(name)} defines no ANALYSIS for it yet")
+
+
+def report_of(section: Section, ctx: Context, lang: str) -> Report:
+    return Report(
+        kind="customers",  # (any kind: the renderers show the sections the same way)
+        lang=lang,  # type: ignore[arg-type]
+        title=section.title,
+        stores=list(ctx.stores),
+        currency=ctx.scope.currency,
+        period=ctx.period,
+        previous=ctx.compared,
+        yoy=ctx.yoy,
+        generated_at=pd.Timestamp("2026-10-01 08:00").to_pydatetime(),
+        summary=[],
+        kpis=[],
+        sections=[section],
+        notes=list(ctx.notes),
+    )
+
+
+def labels(section: Section) -> list[str]:
+    return [section.title, *(t.title for t in section.tables), *(c.label for t in section.tables for c in t.columns)]
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_every_analysis_builds_presents_and_renders(shop: Project, name: str, tmp_path: Path) -> None:
+    analysis = loaded(name)
+    current, previous, yoy = report_periods("quarterly", QUARTER)
+    ctx = Context.create(Scope.resolve(shop), current, previous=previous, yoy=yoy)
+    result = analysis.build(ctx, analysis.params())
+    for lang in ("zh", "en"):
+        section = analysis.present(result, lang)
+        assert section is not None, f"{name} shows nothing on the sample shop in {lang}"
+        assert section.tables, f"{name}: a section without a table"
+        for text in labels(section):
+            if lang == "zh":
+                latin = LATIN_TERMS.sub("", text)
+                assert not re.search(r"[A-Za-z]", latin), f"{name} (zh): untranslated label {text!r}"
+            else:
+                assert not CJK.search(text), f"{name} (en): Chinese in the label {text!r}"
+        paths = render(report_of(section, ctx, lang), tmp_path / lang, formats=("html", "md", "json", "xlsx"))
+        assert section.title in paths["html"].read_text(encoding="utf-8")
+        assert f"## {section.title}" in paths["md"].read_text(encoding="utf-8")
+        shown = json.loads(paths["json"].read_text(encoding="utf-8"))["sections"][0]
+        assert [t["id"] for t in shown["tables"]] == [t.id for t in section.tables]
+        assert [len(t["rows"]) for t in shown["tables"]] == [len(t.rows) for t in section.tables]
+        assert paths["xlsx"].stat().st_size > 0
