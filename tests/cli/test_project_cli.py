@@ -76,7 +76,7 @@ def test_the_hint_for_a_project_without_stores_is_a_real_command(
     cli_ok(monkeypatch, capsys, "init", str(tmp_path / "p"))
     root = tmp_path / "p"
     code, _, err = run_cli(monkeypatch, capsys, "plan", "--fiscal-year", "2026", "--target", "100", cwd=root)
-    assert code == 2 and "hint: add one with `shopops stores add`" in err
+    assert code == 2 and "hint: add one with `shopops stores add NAME`" in err
     cli_ok(monkeypatch, capsys, "stores", "add", "tm:tmall", cwd=root)
     assert _stores(root) == [("tm", "tmall", "CNY", "Asia/Shanghai")]
 
