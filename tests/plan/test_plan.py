@@ -20,10 +20,11 @@ from typer.testing import CliRunner
 from shopops.calendar.fiscal import LEVELS, PATTERNS, FiscalCalendar
 from shopops.cli.main import app
 from shopops.cli.plan import parse_amount
+from shopops.compositions.plan import run_plan
 from shopops.errors import QueryError
 from shopops.metrics import query
 from shopops.metrics.targets import target
-from shopops.plan import PlanParams, allocate, build_plan, requirements, run_plan, save_plan
+from shopops.plan import PlanParams, allocate, build_plan, requirements, save_plan
 from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, each, split_target
 from shopops.project import Project
 from shopops.sample import SampleSpec, generate

@@ -89,8 +89,9 @@ def plan_cmd(
 ) -> None:
     """Break a year's target into halves, quarters, months, weeks and days (festival nodes weighted from
     history), show what it takes, and save it as targets. 年度目标拆解。"""
+    from shopops.compositions.plan import run_plan
     from shopops.errors import QueryError
-    from shopops.plan import PlanParams, run_plan
+    from shopops.plan import PlanParams
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -114,9 +115,9 @@ def plan_cmd(
     with project:
         scopes = [params.stores]
         if not params.stores and params.target is None:  # --growth: each currency grows its own actual
-            from shopops.analyses.report import report_scopes
+            from shopops.warehouse.scope import Scope
 
-            scopes = report_scopes(project.warehouse)
+            scopes = [group.names for group in Scope.resolve(project.warehouse).by_currency()]
         for scope in scopes:
             with console.task(f"planning {params.metric} for FY{fiscal_year}: {', '.join(scope) or 'all stores'}"):
                 run = run_plan(

@@ -105,8 +105,9 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
     year of history gets no plan (said so)."""
     from shopops.analyses.report import newest_day, report_scopes
     from shopops.calendar.fiscal import FiscalCalendar
+    from shopops.compositions.plan import run_plan
     from shopops.errors import ShopopsError
-    from shopops.plan import PlanParams, run_plan
+    from shopops.plan import PlanParams
 
     console = STATE.console()
     out = []

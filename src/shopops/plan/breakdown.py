@@ -48,6 +48,7 @@ from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView, fis
 from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
+from shopops.warehouse.scope import Scope
 
 CENT = Decimal("0.01")
 MIN_HISTORY_DAYS = 300
@@ -353,13 +354,12 @@ def _aligned(model: _History, f: Festival, d: date) -> date | None:
 # ---------------------------------------------------------------- the plan
 
 
-def _history(wh: Any, metric: str, store: str, last: Span) -> tuple[dict[date, float], tuple[date, date], bool]:
+def _history(scope: Scope, metric: str, store: str, last: Span) -> tuple[dict[date, float], tuple[date, date], bool]:
     """The store's known days (from its first sale to its newest order; later days are not zeros, they
     are not known yet), the 12-month window the shape is read from (the previous fiscal year, or the 12
     months to the newest day when that year has not closed) and whether the year is complete."""
-    from shopops.analyses.report import last_data_day
-
-    newest = last_data_day(wh, [store])
+    wh = scope.wh
+    newest = scope.narrow([store]).last_data_day()
     end = min(last.end, newest) if newest else last.end
     start = min(last.start, end - timedelta(days=364))
     values = _history_values(wh, metric, store, start - timedelta(days=364 + 60), end)  # a year more: growth
@@ -412,12 +412,11 @@ def _check_metric(metric: str) -> None:
 
 def build_plan(project: Any, params: PlanParams) -> PlanResult:
     """Break ``params.target`` (or last year × growth) into every level of the fiscal year."""
-    from shopops.analyses.report import one_currency
-
     _check_metric(params.metric)
-    wh = project.warehouse
+    scope = Scope.of(project, params.stores).one_currency()
+    wh = scope.wh
     settings = wh.settings
-    stores = one_currency(wh, params.stores)
+    stores = scope.names
     unit = load_catalogue().metrics[params.metric].unit
     cal = fiscal_calendar(settings, pattern=params.pattern, week_start=params.week_start, weeks=params.weeks)
     fy = params.fiscal_year
@@ -431,7 +430,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         cfg = settings.store(store)
         market = settings.calendar.market or market_of(cfg.platform)
         campaigns = tuple(c for c in campaigns_all if not getattr(c, "stores", ()) or store in c.stores)
-        known, window, complete = _history(wh, params.metric, store, last)
+        known, window, complete = _history(scope, params.metric, store, last)
         histories[store] = known
         days_with = sum(1 for d, v in known.items() if v > 0 and window[0] <= d <= window[1])
         use = params.from_history and days_with >= MIN_HISTORY_DAYS

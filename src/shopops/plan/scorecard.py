@@ -41,12 +41,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.calendar.period import newest_complete_day, report_periods
 from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.track import TargetRows, additive
 from shopops.reports.model import Column, Period, Report, Section, Table, format_value
-from shopops.warehouse.store import warehouse_of
+from shopops.warehouse.scope import Scope
 
 SCORE_CAP = 1.2
 CONFIG_FILE = "scorecard.toml"
@@ -339,18 +340,17 @@ class ScorecardResult:
 
 def scorecard_periods(wh: Any, stores: Sequence[str], week: str | None, month: str | None) -> tuple[Period, Period]:
     """The week or month scored and the one before (default: the newest complete week)."""
-    from shopops.analyses.report import default_day, newest_day, periods
-
+    scope = Scope.of(wh, stores)
     if month:
         kind, day = "monthly", _month_day(month)
     elif week:
         kind, day = "weekly", _week_day(week)
     else:
-        kind, day = "weekly", default_day("weekly", newest_day(wh, stores))
-    current, previous, _ = periods(kind, day)
-    newest = newest_day(wh, stores)
+        kind, day = "weekly", newest_complete_day("weekly", scope.newest_day())
+    current, previous, _ = report_periods(kind, day)
+    newest = scope.newest_day()
     if current.start > newest:  # a week or month with no data yet would score as a miss
-        complete = periods(kind, default_day(kind, newest))[0]
+        complete = report_periods(kind, newest_complete_day(kind, newest))[0]
         raise QueryError(
             f"{current.label} starts {current.start}, after the newest data day {newest}: nothing to score yet",
             hint=f"score a week or month with data, e.g. {complete.label}",
@@ -380,16 +380,13 @@ def _month_day(text: str) -> date:
 
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     """Score every role's KPIs over the period; see the module docstring."""
-    from shopops.analyses.report import newest_day, one_currency
-
-    wh = warehouse_of(project_or_wh)
-    root = wh.settings.root
-    config = load_config(params.config, root)
-    stores = one_currency(wh, params.stores)
+    scope = Scope.of(project_or_wh, params.stores).one_currency()
+    wh, stores = scope.wh, scope.names
+    config = load_config(params.config, wh.settings.root)
     with wh.reads():
-        current, previous = scorecard_periods(wh, stores, params.week, params.month)
+        current, previous = scorecard_periods(scope, stores, params.week, params.month)
         result = score(wh, config, stores, current, previous)
-    newest = newest_day(wh, stores)
+    newest = scope.newest_day()
     if current.end > newest:  # a period still running: its actuals are to date, its targets whole
         result.notes.append(
             f"{current.label} runs to {current.end} but the data ends {newest}: actuals cover "
@@ -618,9 +615,8 @@ def scorecard_section(
 ) -> Section | None:
     """The scorecard section for a report over ``start``–``end`` (compared with the same number of days
     before), or ``None`` when the project has no ``scorecard.toml`` and no ``config`` is given."""
-    from shopops.analyses.report import one_currency
-
-    wh = warehouse_of(project_or_wh)
+    scope = Scope.of(project_or_wh, stores).one_currency()
+    wh = scope.wh
     root = wh.settings.root
     if config is None and not (root / CONFIG_FILE).is_file():
         return None
@@ -628,7 +624,7 @@ def scorecard_section(
     days = (end - start).days + 1
     current = Period(start, end, label or f"{start}_{end}")
     previous = Period(start - timedelta(days=days), start - timedelta(days=1), "")
-    return score(wh, cfg, one_currency(wh, stores), current, previous).section(lang)
+    return score(wh, cfg, scope.names, current, previous).section(lang)
 
 
 __all__ = [

@@ -33,7 +33,7 @@ Targets
     rows do not reach ``as_of`` (month targets in mid-month), the year to date is measured up to the
     last day they cover (``ytd_through``).
 
-Scope: the stores asked (default: every store), one currency (:func:`shopops.analyses.report.one_currency`);
+Scope: the stores asked (default: every store), one currency (:meth:`shopops.warehouse.scope.Scope.one_currency`);
 figures per store and for all of them (store ``""``). Only additive metrics (sums and counts, and
 formulas adding or subtracting them) can be tracked: a week's buyers do not add up to a year's.
 
@@ -59,7 +59,8 @@ from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table, Unit, format_value
-from shopops.warehouse.store import Warehouse, warehouse_of
+from shopops.warehouse.scope import Scope
+from shopops.warehouse.store import Warehouse
 
 CENT = Decimal("0.01")
 RUN_RATE_DAYS = 28
@@ -414,9 +415,8 @@ def _by_index(spans: list[Span], n: int, text: str) -> Span:
 
 def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
     """Tracking figures, projections and alerts; see the module docstring."""
-    from shopops.analyses.report import newest_day, one_currency
-
-    wh = warehouse_of(project_or_wh)
+    scope = Scope.of(project_or_wh, params.stores).one_currency()
+    wh, stores = scope.wh, scope.names
     cat = load_catalogue()
     if params.metric not in cat.metrics:
         raise QueryError(f"unknown metric {params.metric!r}; valid metrics: {', '.join(cat.metrics)}")
@@ -426,10 +426,9 @@ def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
             f"metric {params.metric} does not add up over days, so it cannot be tracked against a target",
             hint=f"track one of: {', '.join(able)}",
         )
-    stores = one_currency(wh, params.stores)
     cal = fiscal_calendar(wh.settings, params)
     with wh.reads():
-        newest = newest_day(wh, stores)
+        newest = scope.newest_day()
         focus = focus_span(cal, params.week, params.month)
         as_of, year = _as_of(cal, params, focus, newest)
         targets = TargetRows.load(wh, params.metric, stores, year.start, year.end)
@@ -455,7 +454,7 @@ def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
         year=year,
         as_of=as_of,
         stores=stores,
-        currency={s.name: s.currency for s in wh.settings.stores}.get(stores[0]),
+        currency=scope.currency,
         focus=focus,
         periods=rows,
         ytd=ytd,
