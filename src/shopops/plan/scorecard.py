@@ -41,12 +41,12 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from shopops.calendar.period import newest_complete_day, report_periods
+from shopops.calendar.period import Period, newest_complete_day, parse_period
 from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.plan.track import TargetRows, additive
-from shopops.reports.model import Column, Period, Report, Section, Table, format_value
+from shopops.reports.model import Column, Report, Section, Table, format_value
 from shopops.warehouse.scope import Scope
 
 SCORE_CAP = 1.2
@@ -289,17 +289,45 @@ def _kpi(k: Any, cat: Catalogue, source: str, where: str) -> KpiSpec:
 
 @dataclass(frozen=True)
 class ScorecardParams:
-    """``week`` (ISO, ``2026-W47``) or ``month`` (``2026-11``); default: the newest complete week."""
+    """The period scored: ``period`` (a week or a calendar month, as the edge parsed it), or the text of
+    one: ``week`` (ISO, ``2026-W47``) or ``month`` (``2026-11``), read here once into ``period``;
+    default: the newest complete week. ``config``: a scorecard TOML (default: the project's
+    ``scorecard.toml``, else the built-in one)."""
 
     week: str | None = None
     month: str | None = None
     stores: tuple[str, ...] = ()
     config: Path | None = None
+    period: Period | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
-        if self.week and self.month:
-            raise QueryError("give a week or a month for the scorecard, not both")
+        if sum(x is not None and x != "" for x in (self.week, self.month, self.period)) > 1:
+            raise QueryError(
+                "give a week or a month for the scorecard, not both",
+                hint="--week 2026-W47 or --month 2026-11",
+                code="param.invalid",
+            )
+        if self.week:
+            object.__setattr__(self, "period", _parsed(self.week, "week", "an ISO week", "2026-W47"))
+        if self.month:
+            object.__setattr__(self, "period", _parsed(self.month, "month", "a month", "2026-11"))
+        if self.period is not None and self.period.grain not in ("week", "month"):
+            raise QueryError(
+                f"the scorecard scores a week or a calendar month, not {self.period.label}",
+                hint="give a week (2026-W47) or a month (2026-11)",
+                code="param.invalid",
+            )
+
+
+def _parsed(text: str, grain: str, what: str, example: str) -> Period:
+    try:
+        period = parse_period(text)
+    except QueryError:
+        period = None
+    if period is None or period.grain != grain:
+        raise QueryError(f"{text!r} is not {what}", hint=f"write it like {example}", code="param.invalid")
+    return period
 
 
 @dataclass
@@ -338,44 +366,19 @@ class ScorecardResult:
         )
 
 
-def scorecard_periods(wh: Any, stores: Sequence[str], week: str | None, month: str | None) -> tuple[Period, Period]:
-    """The week or month scored and the one before (default: the newest complete week)."""
-    scope = Scope.of(wh, stores)
-    if month:
-        kind, day = "monthly", _month_day(month)
-    elif week:
-        kind, day = "weekly", _week_day(week)
-    else:
-        kind, day = "weekly", newest_complete_day("weekly", scope.newest_day())
-    current, previous, _ = report_periods(kind, day)
+def scorecard_periods(scope: Scope, period: Period | None) -> tuple[Period, Period]:
+    """The week or month scored and the one before it (default: the newest complete week)."""
     newest = scope.newest_day()
+    current = period or Period.of(newest_complete_day("weekly", newest), "week")
     if current.start > newest:  # a week or month with no data yet would score as a miss
-        complete = report_periods(kind, newest_complete_day(kind, newest))[0]
+        kind = "monthly" if current.grain == "month" else "weekly"
+        complete = Period.of(newest_complete_day(kind, newest), current.grain)
         raise QueryError(
             f"{current.label} starts {current.start}, after the newest data day {newest}: nothing to score yet",
             hint=f"score a week or month with data, e.g. {complete.label}",
+            code="period.no_data",
         )
-    return current, previous
-
-
-def _week_day(text: str) -> date:
-    import re
-
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), flags=re.IGNORECASE)
-    try:
-        return date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else date.min
-    except ValueError:
-        pass
-    raise QueryError(f"{text!r} is not an ISO week; write it like 2026-W47")
-
-
-def _month_day(text: str) -> date:
-    import re
-
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise QueryError(f"{text!r} is not a month; write it like 2026-11")
-    return date(int(m[1]), int(m[2]), 1)
+    return current, current.previous()
 
 
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
@@ -384,7 +387,7 @@ def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     wh, stores = scope.wh, scope.names
     config = load_config(params.config, wh.settings.root)
     with wh.reads():
-        current, previous = scorecard_periods(scope, stores, params.week, params.month)
+        current, previous = scorecard_periods(scope, params.period)
         result = score(wh, config, stores, current, previous)
     newest = scope.newest_day()
     if current.end > newest:  # a period still running: its actuals are to date, its targets whole

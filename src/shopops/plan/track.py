@@ -44,7 +44,6 @@ formulas adding or subtracting them) can be tracked: a week's buyers do not add 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,10 +54,11 @@ import pandas as pd
 
 from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView
 from shopops.calendar.fiscal import fiscal_calendar as project_calendar
+from shopops.calendar.period import Period, parse_period
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
-from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table, Unit, format_value
+from shopops.reports.model import Chart, Column, Kpi, Report, Section, Table, Unit, format_value
 from shopops.warehouse.scope import Scope
 from shopops.warehouse.store import Warehouse
 
@@ -67,6 +67,7 @@ RUN_RATE_DAYS = 28
 THRESHOLD = 0.95
 RUN_RATE_MARGIN = 0.10
 TOTAL = ""  # the store key of the figures for all stores together
+FOCUS_GRAINS = ("week", "fiscal_week", "month", "fiscal_month")  # the periods tracking can focus on
 
 # ---------------------------------------------------------------- words (zh, en)
 
@@ -141,10 +142,13 @@ WORDS: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class TrackParams:
-    """What to track. ``week``: ``2026-W47`` (the fiscal week holding the ISO week's Thursday) or a
-    fiscal label ``FY2026-W12``; ``month``: ``2026-11`` or ``FY2026-M08``; at most one of them.
-    ``as_of``: the last day counted (default: the newest day with orders, or the end of the week or
-    month asked if earlier). ``fiscal_year``: named by the calendar year it starts in."""
+    """What to track. ``period``: the week or month in focus, as the edge parsed it (:func:`focus_period`):
+    an ISO week stands for the fiscal week holding its Thursday, a calendar month for the fiscal month
+    holding its 15th (:func:`focus_of`). ``week`` / ``month``: the text of one instead (``2026-W47``,
+    ``FY2026-W12``; ``2026-11``, ``FY2026-M08``), read once when the run starts, with the project's
+    fiscal calendar; at most one of the three. ``as_of``: the last day counted (default: the newest
+    day with orders, or the end of the week or month asked if earlier). ``fiscal_year``: named by the
+    calendar year it starts in."""
 
     metric: str = "paid_amount"
     stores: tuple[str, ...] = ()
@@ -157,19 +161,40 @@ class TrackParams:
     pattern: Pattern | None = None  # None: [calendar] of shopops.toml, as the plan
     week_start: int | None = None
     weeks: WeekView | None = None
+    period: Period | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
-        if self.week and self.month:
-            raise QueryError("give a week or a month to track, not both")
+        if sum(bool(x) for x in (self.week, self.month, self.period)) > 1:
+            raise QueryError(
+                "give a week or a month to track, not both",
+                hint="--week 2026-W47 or --month 2026-11",
+                code="param.invalid",
+            )
+        if self.period is not None and self.period.grain not in FOCUS_GRAINS:
+            raise QueryError(
+                f"tracking focuses on a week or a month, not {self.period.label}",
+                hint="give a week (2026-W47, FY2026-W12) or a month (2026-11, FY2026-M08)",
+                code="param.invalid",
+            )
         if not 0 < self.threshold <= 10:
-            raise QueryError(f"the alert threshold is an achievement rate such as 0.95, not {self.threshold}")
+            raise QueryError(
+                f"the alert threshold is an achievement rate such as 0.95, not {self.threshold}",
+                hint="--threshold 0.95 alerts below 95%",
+                code="param.invalid",
+            )
         try:
             FiscalCalendar(1, self.pattern or "calendar", self.week_start or 0, self.weeks or "natural")
         except ValueError as exc:
-            raise QueryError(f"calendar: {exc}", hint="use the calendar the plan was made with") from exc
+            raise QueryError(
+                f"calendar: {exc}", hint="use the calendar the plan was made with", code="param.invalid"
+            ) from exc
         if self.run_rate_margin < 0:
-            raise QueryError(f"the run-rate margin must be 0 or more (0.1 = 10%), not {self.run_rate_margin}")
+            raise QueryError(
+                f"the run-rate margin must be 0 or more (0.1 = 10%), not {self.run_rate_margin}",
+                hint="0.1 alerts when the needed run-rate is 10% above the current one",
+                code="param.invalid",
+            )
 
 
 @dataclass
@@ -380,37 +405,40 @@ def fiscal_calendar(settings: Any, params: TrackParams) -> FiscalCalendar:
     return project_calendar(settings, pattern=params.pattern, week_start=params.week_start, weeks=params.weeks)
 
 
+def focus_period(text: str, level: Literal["week", "month"], cal: FiscalCalendar) -> Period:
+    """The week (``2026-W47``, ``FY2026-W12``) or month (``2026-11``, ``FY2026-M08``) a ``--week`` /
+    ``--month`` text names, read by :func:`~shopops.calendar.period.parse_period` with ``cal``."""
+    period = parse_period(text, cal, option=f"--{level}")
+    if period.grain not in (level, f"fiscal_{level}"):
+        example = "2026-W47 (ISO) or FY2026-W12 (fiscal)" if level == "week" else "2026-11 or FY2026-M08"
+        raise QueryError(f"--{level}: {text!r} is not a {level}", hint=f"write it like {example}", code="period.grain")
+    return period
+
+
 def focus_span(cal: FiscalCalendar, week: str | None, month: str | None) -> Span | None:
-    """The fiscal week or month a ``--week`` / ``--month`` text names."""
+    """The fiscal week or month of ``cal`` a ``--week`` / ``--month`` text names (:func:`focus_of`)."""
     if week:
-        text = week.strip()
-        fiscal = re.fullmatch(r"FY(\d{4})-W(\d{1,2})", text, flags=re.IGNORECASE)
-        if fiscal:
-            return _by_index(cal.weeks(int(fiscal[1])), int(fiscal[2]), text)
-        iso = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text, flags=re.IGNORECASE)
-        if not iso:
-            raise QueryError(f"{week!r} is not a week; write it like 2026-W47 (ISO) or FY2026-W12 (fiscal)")
-        try:
-            thursday = date.fromisocalendar(int(iso[1]), int(iso[2]), 4)  # the day ISO names the week by
-        except ValueError as exc:
-            raise QueryError(f"{week!r}: {exc}") from exc
-        return cal.span_of(thursday, "week")
+        return focus_of(cal, focus_period(week, "week", cal))
     if month:
-        text = month.strip()
-        fiscal = re.fullmatch(r"FY(\d{4})-M(\d{1,2})", text, flags=re.IGNORECASE)
-        if fiscal:
-            return _by_index(cal.months(int(fiscal[1])), int(fiscal[2]), text)
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if not m or not 1 <= int(m[2]) <= 12:
-            raise QueryError(f"{month!r} is not a month; write it like 2026-11 or FY2026-M08")
-        return cal.span_of(date(int(m[1]), int(m[2]), 15), "month")  # mid-month: right for retail calendars too
+        return focus_of(cal, focus_period(month, "month", cal))
     return None
 
 
-def _by_index(spans: list[Span], n: int, text: str) -> Span:
-    if not 1 <= n <= len(spans):
-        raise QueryError(f"{text}: the fiscal year has {len(spans)} of them")
-    return spans[n - 1]
+def focus_of(cal: FiscalCalendar, period: Period) -> Span:
+    """The fiscal week or month of ``cal`` a period names: an ISO week (``2026-W47``) is the fiscal week
+    holding its Thursday (the day ISO names the week by), a calendar month (``2026-11``) the fiscal month
+    holding its 15th (right for retail calendars too), a fiscal week or month itself."""
+    if period.grain == "week":
+        return cal.span_of(period.start + timedelta(days=3), "week")
+    if period.grain == "month":
+        return cal.span_of(period.start + timedelta(days=14), "month")
+    if period.grain in ("fiscal_week", "fiscal_month"):
+        return cal.span_of(period.start, "week" if period.grain == "fiscal_week" else "month")
+    raise QueryError(
+        f"tracking focuses on a week or a month, not {period.label} ({period.grain})",
+        hint="give a week (2026-W47, FY2026-W12) or a month (2026-11, FY2026-M08)",
+        code="param.invalid",
+    )
 
 
 def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
@@ -429,7 +457,7 @@ def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
     cal = fiscal_calendar(wh.settings, params)
     with wh.reads():
         newest = scope.newest_day()
-        focus = focus_span(cal, params.week, params.month)
+        focus = focus_of(cal, params.period) if params.period else focus_span(cal, params.week, params.month)
         as_of, year = _as_of(cal, params, focus, newest)
         targets = TargetRows.load(wh, params.metric, stores, year.start, year.end)
         if not targets:
