@@ -33,14 +33,15 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context, stores_checked
 from shopops.calendar.period import Period, newest_complete_day, parse_period
 from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
@@ -384,11 +385,39 @@ def scorecard_periods(scope: Scope, period: Period | None) -> tuple[Period, Peri
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     """Score every role's KPIs over the period; see the module docstring."""
     scope = Scope.of(project_or_wh, params.stores).one_currency()
-    wh, stores = scope.wh, scope.names
-    config = load_config(params.config, wh.settings.root)
-    with wh.reads():
+    config = load_config(params.config, scope.wh.settings.root)
+    with scope.wh.reads():
         current, previous = scorecard_periods(scope, params.period)
-        result = score(wh, config, stores, current, previous)
+        return _scored(scope, config, current, previous)
+
+
+def build(ctx: Context, params: ScorecardParams) -> ScorecardResult:
+    """The registered analysis: the scorecard of ``ctx.scope`` over ``params.period``, else over
+    ``ctx.period`` compared with ``ctx.previous`` (else the period before it, :meth:`Period.previous`)."""
+    scope = stores_checked(ctx, params.stores).one_currency()
+    config = load_config(params.config, scope.wh.settings.root)
+    if params.period is not None:
+        current, previous = scorecard_periods(scope, params.period)
+    else:
+        current, previous = ctx.period, ctx.previous or ctx.period.previous()
+    return _scored(scope, config, current, previous)
+
+
+def present(result: ScorecardResult, lang: str) -> Section:
+    return result.section(lang)
+
+
+def report_section(ctx: Context, config: Path | None = None) -> Section | None:
+    """The scorecard section of a weekly or monthly report: ``ctx.period`` against ``ctx.previous`` (a
+    month against the month before, not against as many days before), in ``ctx.lang``; ``None`` when
+    the project has no ``scorecard.toml`` and no ``config`` is given."""
+    if config is None and not (ctx.wh.settings.root / CONFIG_FILE).is_file():
+        return None
+    return build(ctx, ScorecardParams(config=config)).section(ctx.lang)
+
+
+def _scored(scope: Scope, config: ScorecardConfig, current: Period, previous: Period) -> ScorecardResult:
+    result = score(scope, config, current, previous)
     newest = scope.newest_day()
     if current.end > newest:  # a period still running: its actuals are to date, its targets whole
         result.notes.append(
@@ -398,15 +427,14 @@ def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     return result
 
 
-def score(
-    wh: Any, config: ScorecardConfig, stores: Sequence[str], current: Period, previous: Period
-) -> ScorecardResult:
+def score(scope: Scope, config: ScorecardConfig, current: Period, previous: Period) -> ScorecardResult:
     """The scorecard of ``config`` over ``current`` (``previous`` for "previous" targets)."""
+    wh, stores = scope.wh, scope.names
     cat = load_catalogue()
     metrics = list(dict.fromkeys(k.metric for r in config.roles for k in r.kpis))
     notes: list[str] = []
-    now = _values(wh, cat, metrics, stores, current, notes)
-    before = _values(wh, cat, metrics, stores, previous, notes)
+    now = _values(scope, cat, metrics, current, notes)
+    before = _values(scope, cat, metrics, previous, notes)
     needs_targets = {k.metric for r in config.roles for k in r.kpis if k.kind == "achievement" or k.target == "targets"}
     goals: dict[str, Decimal | None] = {}
     for m in needs_targets:
@@ -431,19 +459,15 @@ def score(
                 "kpis": len(rows),
             }
         )
-    currency = {s.name: s.currency for s in wh.settings.stores}.get(stores[0])
-    return ScorecardResult(config, current, previous, tuple(stores), currency, kpis, roles, notes)
+    return ScorecardResult(config, current, previous, stores, scope.currency, kpis, roles, notes)
 
 
-def _values(
-    wh: Any, cat: Catalogue, metrics: Sequence[str], stores: Sequence[str], period: Period, notes: list[str]
-) -> dict[str, Any]:
-    """The metrics over ``period`` for ``stores``; a metric no store can give is None (noted)."""
-    fields = [wh.fields_available(s) for s in stores]
+def _values(scope: Scope, cat: Catalogue, metrics: Sequence[str], period: Period, notes: list[str]) -> dict[str, Any]:
+    """The metrics over ``period`` for the stores in scope; a metric no store can give is None (noted)."""
+    stores = scope.names
 
     def available(m: str) -> bool:
-        needs = [n.split(".", 1) for n in cat.needs(m)]
-        return any(all(c in f.get(t, set()) for t, c in needs) for f in fields)
+        return any(all(scope.has(s, n) for n in cat.needs(m)) for s in stores)
 
     usable = [m for m in metrics if available(m)]
     for m in metrics:
@@ -453,7 +477,7 @@ def _values(
                 notes.append(note)
     if not usable:
         return {}
-    df = query(wh, usable, start=period.start, end=period.end, where={"store": list(stores)})
+    df = query(scope.wh, usable, start=period.start, end=period.end, where={"store": list(stores)})
     for n in df.attrs.get("notes", []):
         if n not in notes:
             notes.append(n)
@@ -616,21 +640,33 @@ def scorecard_section(
     config: Path | None = None,
     label: str = "",
 ) -> Section | None:
-    """The scorecard section for a report over ``start``–``end`` (compared with the same number of days
-    before), or ``None`` when the project has no ``scorecard.toml`` and no ``config`` is given."""
-    scope = Scope.of(project_or_wh, stores).one_currency()
-    wh = scope.wh
-    root = wh.settings.root
-    if config is None and not (root / CONFIG_FILE).is_file():
-        return None
-    cfg = load_config(config, root)
-    days = (end - start).days + 1
-    current = Period(start, end, label or f"{start}_{end}")
-    previous = Period(start - timedelta(days=days), start - timedelta(days=1), "")
-    return score(wh, cfg, scope.names, current, previous).section(lang)
+    """The keyword form of :func:`report_section`, kept while ``analyses/report.py`` calls it: the
+    days ``start``–``end`` (a calendar week or month is compared with the one before it)."""
+    period = _period_of(start, end)
+    ctx = Context.create(Scope.of(project_or_wh, stores), replace(period, label=label or period.label), lang=lang)
+    return report_section(ctx, config)
+
+
+def _period_of(start: date, end: date) -> Period:
+    """The calendar week, month or quarter that is exactly ``start``–``end``, else the range of days."""
+    for grain in ("week", "month", "quarter"):
+        period = Period.of(start, grain)
+        if (period.start, period.end) == (start, end):
+            return period
+    return Period.span(start, end)
+
+
+ANALYSIS: Analysis[ScorecardParams, ScorecardResult] = Analysis(
+    "scorecard",
+    ScorecardParams,
+    build,
+    present,
+    title=("岗位考核表", "KPI scorecard per role"),
+)
 
 
 __all__ = [
+    "ANALYSIS",
     "CONFIG_FILE",
     "DEFAULT_CONFIG",
     "SCORE_CAP",
@@ -639,9 +675,12 @@ __all__ = [
     "ScorecardConfig",
     "ScorecardParams",
     "ScorecardResult",
+    "build",
     "kpi_score",
     "load_config",
     "parse_config",
+    "present",
+    "report_section",
     "score",
     "scorecard",
     "scorecard_section",
