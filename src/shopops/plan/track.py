@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context, stores_checked
 from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView
 from shopops.calendar.fiscal import fiscal_calendar as project_calendar
 from shopops.calendar.period import Period, parse_period
@@ -443,7 +444,39 @@ def focus_of(cal: FiscalCalendar, period: Period) -> Span:
 
 def track(project_or_wh: Any, params: TrackParams) -> TrackResult:
     """Tracking figures, projections and alerts; see the module docstring."""
-    scope = Scope.of(project_or_wh, params.stores).one_currency()
+    return _track(Scope.of(project_or_wh, params.stores).one_currency(), params)
+
+
+def build(ctx: Context, params: TrackParams) -> TrackResult:
+    """The registered analysis over ``ctx.scope``. When the params name no period, ``ctx.period`` is the
+    one in focus if it is a week or a month (counted to its end or the newest data day, whichever is
+    first); any other period is counted to its end (or the newest data day)."""
+    scope = stores_checked(ctx, params.stores).one_currency()
+    if params.period is None and not params.week and not params.month:
+        if ctx.period.grain in FOCUS_GRAINS:
+            params = replace(params, period=ctx.period)
+        elif params.as_of is None:
+            params = replace(params, as_of=min(ctx.period.end, scope.newest_day()))
+    return _track(scope, params)
+
+
+def present(result: TrackResult, lang: str) -> Section:
+    return result.section(lang)
+
+
+def report_section(ctx: Context, metric: str = "paid_amount") -> Section | None:
+    """The tracking section of a weekly or monthly report, in ``ctx.lang``: the year to the last day of
+    ``ctx.period``; a week is the week in focus (its alerts), a month shows the latest weeks and months.
+    ``None`` when the stores have no target of ``metric`` in that fiscal year."""
+    focus = ctx.period if ctx.period.grain in ("week", "fiscal_week") else None
+    try:
+        result = _track(ctx.scope.one_currency(), TrackParams(metric=metric, as_of=ctx.period.end, period=focus))
+    except NotAvailableError:
+        return None
+    return result.section(ctx.lang)
+
+
+def _track(scope: Scope, params: TrackParams) -> TrackResult:
     wh, stores = scope.wh, scope.names
     cat = load_catalogue()
     if params.metric not in cat.metrics:
@@ -906,8 +939,8 @@ def track_section(
     metric: str = "paid_amount",
     week: str | None = None,
 ) -> Section | None:
-    """The tracking section for the weekly report (``as_of``: the report's last day), or ``None``
-    when the stores have no target of ``metric`` in that fiscal year."""
+    """The keyword form of :func:`report_section`, kept while ``analyses/report.py`` calls it (``week``:
+    the report's week label, read again here; ``as_of``: the report's last day)."""
     try:
         result = track(project_or_wh, TrackParams(metric=metric, stores=tuple(stores), as_of=as_of, week=week))
     except NotAvailableError:
@@ -915,7 +948,12 @@ def track_section(
     return result.section(lang)
 
 
+ANALYSIS: Analysis[TrackParams, TrackResult] = Analysis(
+    "track", TrackParams, build, present, title=("目标达成跟踪", "Target tracking")
+)
+
 __all__ = [
+    "ANALYSIS",
     "RUN_RATE_DAYS",
     "RUN_RATE_MARGIN",
     "THRESHOLD",
@@ -926,7 +964,12 @@ __all__ = [
     "YearToDate",
     "additive",
     "alerts",
+    "build",
+    "focus_of",
+    "focus_period",
     "focus_span",
+    "present",
+    "report_section",
     "track",
     "track_section",
 ]
