@@ -46,7 +46,7 @@ from shopops.calendar.period import Period, newest_complete_day, parse_period
 from shopops.errors import ConfigError, QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
-from shopops.plan.track import TargetRows, additive
+from shopops.metrics.targets import TargetRows, additive
 from shopops.reports.model import Column, Report, Section, Table, format_value
 from shopops.warehouse.scope import Scope
 

@@ -43,7 +43,6 @@ formulas adding or subtracting them) can be tracked: a week's buyers do not add 
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -57,8 +56,9 @@ from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView
 from shopops.calendar.fiscal import fiscal_calendar as project_calendar
 from shopops.calendar.period import Period, parse_period
 from shopops.errors import NotAvailableError, QueryError
-from shopops.metrics.catalogue import Catalogue, load_catalogue
+from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
+from shopops.metrics.targets import TargetRows, additive, sum_all
 from shopops.reports.model import Chart, Column, Kpi, Report, Section, Table, Unit, format_value
 from shopops.warehouse.scope import Scope
 from shopops.warehouse.store import Warehouse
@@ -273,80 +273,6 @@ class TrackResult:
         return _report(self, lang)
 
 
-# ---------------------------------------------------------------- targets: tiling rows
-
-
-def sum_all(values: Sequence[Decimal | None]) -> Decimal | None:
-    """The sum, or ``None`` when any part is unknown."""
-    total = Decimal("0.00")
-    for v in values:
-        if v is None:
-            return None
-        total += v
-    return total
-
-
-class TargetRows:
-    """The target rows of one metric, per store; :meth:`get` sums the rows that tile a day range."""
-
-    def __init__(self, rows: pd.DataFrame) -> None:
-        self.by_store: dict[str, list[tuple[date, date, Decimal]]] = {}
-        for r in rows.itertuples(index=False):
-            if r.value is None or (isinstance(r.value, float) and pd.isna(r.value)):
-                continue
-            first, last = _day(r.period_start), _day(r.period_end)
-            self.by_store.setdefault(str(r.store), []).append((first, last, Decimal(str(r.value))))
-        for spans in self.by_store.values():
-            spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first
-
-    @classmethod
-    def load(cls, wh: Warehouse, metric: str, stores: Sequence[str], start: date, end: date) -> TargetRows:
-        import ibis
-
-        t = wh.table("targets")
-        t = t.filter(
-            (t.metric == metric)
-            & t.store.isin(list(stores))
-            & (t.period_end >= ibis.literal(start, type="date"))
-            & (t.period_start <= ibis.literal(end, type="date"))
-        )
-        return cls(t.select("store", "period_start", "period_end", "value").execute())
-
-    def __bool__(self) -> bool:
-        return bool(self.by_store)
-
-    def get(self, store: str, start: date, end: date) -> Decimal | None:
-        """The target of ``start``–``end`` for ``store``: rows inside the range, coarsest first, that
-        cover every day without overlap; ``None`` when they leave a day uncovered."""
-        days = (end - start).days + 1
-        if days <= 0:
-            return None
-        covered = bytearray(days)
-        total = Decimal("0.00")
-        for first, last, value in self.by_store.get(store, ()):
-            if first < start or last > end:
-                continue
-            i, j = (first - start).days, (last - start).days + 1
-            if any(covered[i:j]):
-                continue
-            covered[i:j] = b"\x01" * (j - i)
-            total += value
-        return total if all(covered) else None
-
-    def total(self, stores: Sequence[str], start: date, end: date) -> Decimal | None:
-        return sum_all([self.get(s, start, end) for s in stores])
-
-    def covered_through(self, stores: Sequence[str], start: date, end: date) -> date | None:
-        """The last day ``d`` <= ``end`` such that ``start``–``d`` has a target for every store."""
-        if self.total(stores, start, end) is not None:
-            return end
-        ends = sorted({e for s in stores for _, e, _ in self.by_store.get(s, ()) if start <= e < end}, reverse=True)
-        for d in ends:
-            if self.total(stores, start, d) is not None:
-                return d
-        return None
-
-
 # ---------------------------------------------------------------- actuals
 
 
@@ -378,24 +304,6 @@ def _actuals(wh: Warehouse, metric: str, stores: Sequence[str], start: date, end
 
 def _day(value: Any) -> date:
     return pd.Timestamp(value).date()
-
-
-def additive(cat: Catalogue, metric: str) -> bool:
-    """A metric whose value over a range is the sum of its daily values."""
-    m = cat.metrics[metric]
-    if m.is_base:
-        return m.aggregation in ("sum", "count")
-    if m.aggregation != "formula" or m.unit not in ("money", "count"):
-        return False
-
-    def ok(node: ast.expr) -> bool:
-        if isinstance(node, ast.BinOp):
-            return isinstance(node.op, ast.Add | ast.Sub) and ok(node.left) and ok(node.right)
-        if isinstance(node, ast.Name):
-            return node.id in cat.metrics and additive(cat, node.id)
-        return False
-
-    return ok(m.formula_tree)
 
 
 # ---------------------------------------------------------------- the tracking
