@@ -43,11 +43,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.calendar.festivals import Festival, festivals_between, holiday_years, market_of, official_days
 from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
+from shopops.reports.model import Section
 from shopops.warehouse.scope import Scope
 
 CENT = Decimal("0.01")
@@ -97,21 +99,31 @@ class PlanParams:
         if self.target is not None:
             value = Decimal(str(self.target)).quantize(CENT, ROUND_HALF_UP)
             if value <= 0:
-                raise QueryError(f"the target must be at least 0.01, not {self.target}")
+                raise QueryError(
+                    f"the target must be at least 0.01, not {self.target}",
+                    hint="e.g. --target 12000000 (or 1200万)",
+                    code="param.invalid",
+                )
             object.__setattr__(self, "target", value)
             if self.growth is not None:
                 raise QueryError(
                     "give --target or --growth, not both",
                     hint="--growth PCT sets the target to last year's actual + PCT %; --target sets it directly",
+                    code="param.invalid",
                 )
         if self.target is None and self.growth is None:
             raise QueryError(
                 "a plan needs --target AMOUNT, or --growth PCT to grow last year's actual",
                 hint="e.g. `shopops plan --fiscal-year 2027 --target 12000000` or `--growth 15`",
+                code="param.invalid",
             )
         for key, u in self.uplifts.items():
             if not u > 0:
-                raise QueryError(f"uplift of {key!r} must be a positive multiplier, not {u}")
+                raise QueryError(
+                    f"uplift of {key!r} must be a positive multiplier, not {u}",
+                    hint="e.g. --uplift double11=6 (six times an ordinary day)",
+                    code="param.invalid",
+                )
 
 
 @dataclass
@@ -739,7 +751,29 @@ def save_plan(project: Any, plan: PlanResult, folder: Path | None = None) -> lis
     return summaries
 
 
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: PlanParams) -> PlanResult:
+    """The registered analysis: the plan of ``params.fiscal_year`` for ``ctx.scope`` (narrowed to
+    ``params.stores`` when given). A plan is about a fiscal year, so it needs no period."""
+    return build_plan(ctx.scope, params)
+
+
+def present(result: PlanResult, lang: str) -> Section:
+    """The plan's overview: each store's target, last year, growth, share and what shaped it."""
+    from shopops.plan.plan_report import overview_section  # plan_report builds on this module
+
+    return overview_section(result, lang)
+
+
+ANALYSIS: Analysis[PlanParams, PlanResult] = Analysis(
+    "plan", PlanParams, build, present, title=("年度目标拆解", "Yearly target plan"), needs=()
+)
+
+
 __all__ = [
+    "ANALYSIS",
     "DEFAULT_UPLIFTS",
     "MIN_HISTORY_DAYS",
     "DayShape",
@@ -747,9 +781,11 @@ __all__ = [
     "PlanResult",
     "StorePlan",
     "allocate",
+    "build",
     "build_plan",
     "day_shape",
     "each",
+    "present",
     "save_plan",
     "split_target",
 ]

@@ -26,7 +26,7 @@ import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -35,9 +35,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context, stores_checked
 from shopops.calendar import festivals as fest
 from shopops.calendar.grains import add_months, period_start
-from shopops.errors import ConfigError, NotAvailableError
+from shopops.errors import ConfigError, NotAvailableError, QueryError
+from shopops.reports.model import Chart, Column, Section, Table, format_value
+from shopops.warehouse.scope import Scope
+from shopops.warehouse.store import warehouse_of
 
 if TYPE_CHECKING:
     from shopops.project import Project
@@ -90,7 +94,7 @@ class Events:
         return next((f.day for f in self.festivals if f.key == key and f.day.year == year), None)
 
 
-def events_for(project: Project, store: StoreConfig, first: date, last: date) -> Events:
+def events_for(project: Any, store: StoreConfig, first: date, last: date) -> Events:
     """:class:`Events` for ``store``'s market with the project's campaigns and holidays file."""
     settings = project.settings
     extra = settings.calendar.holidays_file
@@ -261,9 +265,9 @@ def _prophet(
 # ---------------------------------------------------------------- history
 
 
-def order_days(project: Project, stores: Sequence[str]) -> dict[str, tuple[date, date]]:
+def order_days(project: Any, stores: Sequence[str]) -> dict[str, tuple[date, date]]:
     """First and last day with an order, per store of ``stores`` that has any."""
-    o = project.warehouse.table("orders")
+    o = warehouse_of(project).table("orders")
     o = o.filter(o.store.isin(list(stores)))
     frame = o.group_by("store").aggregate(first=o.created_at.min(), last=o.created_at.max()).execute()
     return {
@@ -273,7 +277,7 @@ def order_days(project: Project, stores: Sequence[str]) -> dict[str, tuple[date,
     }
 
 
-def daily_history(project: Project, metric: str, stores: Sequence[str]) -> pd.DataFrame:
+def daily_history(project: Any, metric: str, stores: Sequence[str]) -> pd.DataFrame:
     """Daily ``metric`` per store (columns store, ds, y as float) over each store's order days."""
     from shopops.metrics import query
 
@@ -281,7 +285,7 @@ def daily_history(project: Project, metric: str, stores: Sequence[str]) -> pd.Da
     if not spans:
         return pd.DataFrame({"store": [], "ds": pd.to_datetime([]), "y": []})
     first, last = min(s[0] for s in spans.values()), max(s[1] for s in spans.values())
-    q = query(project, [metric], start=first, end=last, grain="day", by=["store"])
+    q = query(warehouse_of(project), [metric], start=first, end=last, grain="day", by=["store"])
     frame = pd.DataFrame({"store": q["store"], "ds": pd.to_datetime(q["period_start"]), "y": q[metric]})
     frame = frame[frame["store"].isin(list(spans))]
     keep = [
@@ -315,15 +319,22 @@ class ForecastParams:
 
     def __post_init__(self) -> None:
         if self.end is not None and self.horizon_days is not None:
-            raise ConfigError("give the forecast's end or its horizon in days, not both")
+            _invalid("give the forecast's end or its horizon in days, not both", "--end DATE or --horizon DAYS")
         if self.horizon_days is not None and self.horizon_days < 1:
-            raise ConfigError(f"the horizon must be at least 1 day, not {self.horizon_days}")
+            _invalid(f"the horizon must be at least 1 day, not {self.horizon_days}", "e.g. --horizon 92")
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ConfigError(f"the forecast ends before it starts ({self.end} < {self.start})")
+            _invalid(f"the forecast ends before it starts ({self.end} < {self.start})", "give the first day first")
         if self.history_days < MIN_HISTORY_DAYS:
-            raise ConfigError(f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}")
+            _invalid(
+                f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}",
+                "the backtest needs a quarter and as much history before it",
+            )
         if not 0 < self.interval < 1:
-            raise ConfigError(f"the interval is a probability between 0 and 1, not {self.interval}")
+            _invalid(f"the interval is a probability between 0 and 1, not {self.interval}", "e.g. 0.8")
+
+
+def _invalid(message: str, hint: str) -> None:
+    raise QueryError(message, hint=hint, code="param.invalid")
 
 
 @dataclass(frozen=True)
@@ -382,12 +393,18 @@ class ForecastResult:
         return grouped.reset_index()
 
 
-def forecast(project: Project, params: ForecastParams) -> ForecastResult:
-    """Forecast ``params.metric`` per day for each store in scope; see the module docstring."""
+def forecast(project: Project | Scope, params: ForecastParams) -> ForecastResult:
+    """Forecast ``params.metric`` per day for each store in scope (``params.store``, else every store of
+    the project or of the :class:`~shopops.warehouse.scope.Scope`); see the module docstring."""
     began = time.perf_counter()
-    stores = _stores(project, params)
+    source: Any = project  # what the history and the events are read from: a Project or a Warehouse
+    if isinstance(project, Scope):
+        stores = list((project.narrow([params.store]) if params.store else project).stores)
+        source = project.wh
+    else:
+        stores = _stores(project, params)
     unit = _unit(params.metric)
-    history = daily_history(project, params.metric, [s.name for s in stores])
+    history = daily_history(source, params.metric, [s.name for s in stores])
     last = history["ds"].max().date() if len(history) else None
     start = params.start or (last + timedelta(days=1) if last else None)
     if start is None:
@@ -406,7 +423,7 @@ def forecast(project: Project, params: ForecastParams) -> ForecastResult:
     for store in stores:
         series = _series(history, store.name, start, params.history_days)
         _check_length(series, params.metric, store.name, start)
-        events = events_for(project, store, series.index.min().date(), end)
+        events = events_for(source, store, series.index.min().date(), end)
         notes += _official_notes(events, start, end, store.name)
         if last is not None and last >= start:
             notes.append(
@@ -564,3 +581,82 @@ def _describe_model() -> str:
         f"Prophet {version('prophet')}: trend × (1 + weekly + yearly seasonality + festival and holiday windows "
         "from shopops.calendar.festivals)"
     )
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "section": "销售预测",
+        "month": "月份",
+        "total": "合计",
+        "chart": "按月预测",
+        "none": "无",
+        "summary": "{start} 至 {end} 预测合计 {total}。",
+        "backtest": "{store}：回测 {start} 至 {end}，日误差（平均绝对百分比）{mape}，期间合计误差 {error}。",
+        "method": "预测模型：趋势 ×（1 + 周季节性 + 年季节性 + 节日与假期窗口），用开始日之前的历史拟合；区间为 {interval} 概率区间。",
+    },
+    "en": {
+        "section": "Forecast",
+        "month": "Month",
+        "total": "Total",
+        "chart": "Forecast by month",
+        "none": "n/a",
+        "summary": "Forecast for {start} – {end}: {total} in total.",
+        "backtest": "{store}: backtest {start} – {end}, daily MAPE {mape}, error of the total {error}.",
+        "method": "Model: trend × (1 + weekly + yearly seasonality + festival and holiday windows), fitted on the "
+        "days before the start; the band is the {interval} interval.",
+    },
+}
+
+
+def build(ctx: Context, params: ForecastParams) -> ForecastResult:
+    """The registered analysis: forecast ``ctx.period`` (unless the params give a start, an end or a
+    horizon) for the stores of ``ctx.scope`` (``params.store`` when given)."""
+    scope = stores_checked(ctx, [params.store] if params.store else ())
+    if params.start is None and params.end is None and params.horizon_days is None:
+        params = replace(params, start=ctx.period.start, end=ctx.period.end)
+    return forecast(scope, params)
+
+
+def present(result: ForecastResult, lang: str) -> Section:
+    """The forecast by month (one column per store, and their total when they share a currency), a
+    line chart of it, and each store's backtest."""
+    w = WORDS[lang]
+    unit = "money" if _unit(result.params.metric) == CENT else "count"
+    stores = list(dict.fromkeys(str(s) for s in result.monthly["store"]))
+    by_month: dict[str, dict[str, Any]] = {}
+    for r in result.monthly.itertuples(index=False):
+        by_month.setdefault(str(r.month), {"month": str(r.month)})[str(r.store)] = r.forecast
+    rows = [by_month[m] for m in sorted(by_month)]
+    columns = [Column("month", w["month"])] + [Column(s, s, unit) for s in stores]  # type: ignore[arg-type]
+    series = tuple(stores)
+    text = []
+    if result.one_currency:
+        for row in rows:
+            row["total"] = sum((row.get(s) or Decimal(0) for s in stores), Decimal(0))
+        columns.append(Column("total", w["total"], unit))  # type: ignore[arg-type]
+        series = ("total",) if len(stores) > 1 else series
+        total = format_value(result.total(), unit, lang=lang)
+        text.append(w["summary"].format(start=result.start, end=result.end, total=total))
+    for bt in result.backtests:
+        error = w["none"] if math.isnan(bt.total_error) else f"{bt.total_error:+.2%}"
+        text.append(
+            w["backtest"].format(store=bt.store, start=bt.start, end=bt.end, mape=f"{bt.mape:.2%}", error=error)
+        )
+    notes = [w["method"].format(interval=f"{result.params.interval:.0%}")]
+    if lang == "en":
+        notes += result.notes
+    return Section(
+        "forecast",
+        w["section"],
+        text=text,
+        tables=[Table("months", w["section"], columns, rows)],
+        charts=[Chart("months_chart", w["chart"], "line", "months", "month", series)],
+        notes=notes,
+    )
+
+
+ANALYSIS: Analysis[ForecastParams, ForecastResult] = Analysis(
+    "forecast", ForecastParams, build, present, title=("销售预测", "Sales forecast")
+)
