@@ -24,134 +24,31 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from shopops.analyses.base import Analysis, Context, stores_checked
-from shopops.calendar import festivals as fest
 from shopops.calendar.grains import add_months, period_start
 from shopops.errors import ConfigError, NotAvailableError, QueryError
-from shopops.reports.model import Chart, Column, Section, Table, format_value
+from shopops.plan.forecast_events import Events, Market, events_for, festival_dummies, holiday_frame
+from shopops.plan.forecast_section import present
 from shopops.warehouse.scope import Scope
 from shopops.warehouse.store import warehouse_of
 
 if TYPE_CHECKING:
     from shopops.project import Project
-    from shopops.settings import CampaignConfig, StoreConfig
+    from shopops.settings import StoreConfig
 
-Market = fest.Market
 MIN_HISTORY_DAYS = 2 * 91  # a backtest quarter + at least as much history before it
 DEFAULT_HISTORY_DAYS = 3 * 365
 CENT = Decimal("0.01")
-
-
-# ---------------------------------------------------------------- festival and holiday features
-
-
-@dataclass(frozen=True)
-class Events:
-    """The festivals (with their windows) and make-up workdays around a date range, for one market."""
-
-    market: Market
-    festivals: tuple[fest.Festival, ...]
-    makeup_workdays: frozenset[date]
-    official_years: frozenset[int]  # years whose official days off are known
-
-    @classmethod
-    def load(
-        cls,
-        first: date,
-        last: date,
-        market: Market,
-        *,
-        campaigns: Sequence[CampaignConfig] = (),
-        extra: Path | None = None,
-    ) -> Events:
-        found = fest.festivals_between(first, last, market=market, campaigns=campaigns, extra=extra)
-        years = range(first.year, last.year + 1)
-        official = [o for y in years for o in fest.official_days(y, extra=extra)] if market == "cn" else []
-        return cls(
-            market=market,
-            festivals=tuple(found),
-            makeup_workdays=frozenset(o.day for o in official if not o.off),
-            official_years=frozenset(o.day.year for o in official),
-        )
-
-    def anchor(self, d: date) -> tuple[str, int] | None:
-        """The first festival whose window holds ``d`` and the days from its node, else None."""
-        return next(((f.key, (d - f.day).days) for f in self.festivals if f.start <= d <= f.end), None)
-
-    def node(self, key: str, year: int) -> date | None:
-        """The node day of festival ``key`` in ``year``, if it is among the loaded festivals."""
-        return next((f.day for f in self.festivals if f.key == key and f.day.year == year), None)
-
-
-def events_for(project: Any, store: StoreConfig, first: date, last: date) -> Events:
-    """:class:`Events` for ``store``'s market with the project's campaigns and holidays file."""
-    settings = project.settings
-    extra = settings.calendar.holidays_file
-    campaigns = [c for c in settings.campaigns if c.stores is None or store.name in c.stores]
-    return Events.load(
-        first,
-        last,
-        fest.market_of(store.platform),
-        campaigns=campaigns,
-        extra=settings.root / extra if extra else None,
-    )
-
-
-def holiday_frame(events: Events) -> pd.DataFrame:
-    """Prophet's ``holidays`` table: one row per festival node with its window (``lower_window`` days
-    before, ``upper_window`` after; public holidays span the days off) and one per make-up workday."""
-    rows: list[dict[str, Any]] = [
-        {
-            "holiday": f"festival_{f.key}",
-            "ds": pd.Timestamp(f.day),
-            "lower_window": (f.start - f.day).days,
-            "upper_window": (f.end - f.day).days,
-        }
-        for f in events.festivals
-    ]
-    rows += [
-        {"holiday": "makeup_workday", "ds": pd.Timestamp(d), "lower_window": 0, "upper_window": 0}
-        for d in sorted(events.makeup_workdays)
-    ]
-    frame = pd.DataFrame(rows, columns=["holiday", "ds", "lower_window", "upper_window"])
-    return frame.drop_duplicates(["holiday", "ds"]).reset_index(drop=True)
-
-
-def festival_dummies(dates: pd.DatetimeIndex, events: Events) -> pd.DataFrame:
-    """0/1 columns per festival and phase (``<key>_pre``, ``<key>_node``, ``<key>_tail``) and
-    ``makeup_workday``: exogenous regressors for models that take them (columns never 1 dropped)."""
-    index = {d.date(): i for i, d in enumerate(dates)}
-    out: dict[str, np.ndarray] = {}
-
-    def mark(column: str, days: Iterable[date]) -> None:
-        col = out.setdefault(column, np.zeros(len(dates)))
-        for d in days:
-            if d in index:
-                col[index[d]] = 1.0
-
-    for f in events.festivals:
-        mark(f"{f.key}_pre", _span(f.start, f.day - timedelta(days=1)))
-        mark(f"{f.key}_node", [f.day])
-        mark(f"{f.key}_tail", _span(f.day + timedelta(days=1), f.end))
-    mark("makeup_workday", events.makeup_workdays)
-    frame = pd.DataFrame(out, index=dates)
-    return frame.loc[:, frame.any(axis=0)]
-
-
-def _span(start: date, end: date) -> Iterator[date]:
-    for i in range((end - start).days + 1):
-        yield start + timedelta(days=i)
 
 
 # ---------------------------------------------------------------- models
@@ -326,8 +223,7 @@ class ForecastParams:
             _invalid(f"the forecast ends before it starts ({self.end} < {self.start})", "give the first day first")
         if self.history_days < MIN_HISTORY_DAYS:
             _invalid(
-                f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}",
-                "the backtest needs a quarter and as much history before it",
+                f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}", "a backtest needs it"
             )
         if not 0 < self.interval < 1:
             _invalid(f"the interval is a probability between 0 and 1, not {self.interval}", "e.g. 0.8")
@@ -585,30 +481,6 @@ def _describe_model() -> str:
 
 # ---------------------------------------------------------------- the registered analysis
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "section": "销售预测",
-        "month": "月份",
-        "total": "合计",
-        "chart": "按月预测",
-        "none": "无",
-        "summary": "{start} 至 {end} 预测合计 {total}。",
-        "backtest": "{store}：回测 {start} 至 {end}，日误差（平均绝对百分比）{mape}，期间合计误差 {error}。",
-        "method": "预测模型：趋势 ×（1 + 周季节性 + 年季节性 + 节日与假期窗口），用开始日之前的历史拟合；区间为 {interval} 概率区间。",
-    },
-    "en": {
-        "section": "Forecast",
-        "month": "Month",
-        "total": "Total",
-        "chart": "Forecast by month",
-        "none": "n/a",
-        "summary": "Forecast for {start} – {end}: {total} in total.",
-        "backtest": "{store}: backtest {start} – {end}, daily MAPE {mape}, error of the total {error}.",
-        "method": "Model: trend × (1 + weekly + yearly seasonality + festival and holiday windows), fitted on the "
-        "days before the start; the band is the {interval} interval.",
-    },
-}
-
 
 def build(ctx: Context, params: ForecastParams) -> ForecastResult:
     """The registered analysis: forecast ``ctx.period`` (unless the params give a start, an end or a
@@ -619,44 +491,24 @@ def build(ctx: Context, params: ForecastParams) -> ForecastResult:
     return forecast(scope, params)
 
 
-def present(result: ForecastResult, lang: str) -> Section:
-    """The forecast by month (one column per store, and their total when they share a currency), a
-    line chart of it, and each store's backtest."""
-    w = WORDS[lang]
-    unit = "money" if _unit(result.params.metric) == CENT else "count"
-    stores = list(dict.fromkeys(str(s) for s in result.monthly["store"]))
-    by_month: dict[str, dict[str, Any]] = {}
-    for r in result.monthly.itertuples(index=False):
-        by_month.setdefault(str(r.month), {"month": str(r.month)})[str(r.store)] = r.forecast
-    rows = [by_month[m] for m in sorted(by_month)]
-    columns = [Column("month", w["month"])] + [Column(s, s, unit) for s in stores]  # type: ignore[arg-type]
-    series = tuple(stores)
-    text = []
-    if result.one_currency:
-        for row in rows:
-            row["total"] = sum((row.get(s) or Decimal(0) for s in stores), Decimal(0))
-        columns.append(Column("total", w["total"], unit))  # type: ignore[arg-type]
-        series = ("total",) if len(stores) > 1 else series
-        total = format_value(result.total(), unit, lang=lang)
-        text.append(w["summary"].format(start=result.start, end=result.end, total=total))
-    for bt in result.backtests:
-        error = w["none"] if math.isnan(bt.total_error) else f"{bt.total_error:+.2%}"
-        text.append(
-            w["backtest"].format(store=bt.store, start=bt.start, end=bt.end, mape=f"{bt.mape:.2%}", error=error)
-        )
-    notes = [w["method"].format(interval=f"{result.params.interval:.0%}")]
-    if lang == "en":
-        notes += result.notes
-    return Section(
-        "forecast",
-        w["section"],
-        text=text,
-        tables=[Table("months", w["section"], columns, rows)],
-        charts=[Chart("months_chart", w["chart"], "line", "months", "month", series)],
-        notes=notes,
-    )
-
-
 ANALYSIS: Analysis[ForecastParams, ForecastResult] = Analysis(
     "forecast", ForecastParams, build, present, title=("销售预测", "Sales forecast")
 )
+
+
+__all__ = [
+    "ANALYSIS",
+    "Backtest",
+    "Events",
+    "ForecastParams",
+    "ForecastResult",
+    "Market",
+    "build",
+    "events_for",
+    "festival_dummies",
+    "fit_prophet",
+    "forecast",
+    "holiday_frame",
+    "present",
+    "seasonal_naive",
+]
