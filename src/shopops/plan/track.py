@@ -33,6 +33,11 @@ Targets
     rows do not reach ``as_of`` (month targets in mid-month), the year to date is measured up to the
     last day they cover (``ytd_through``).
 
+Code: this module holds the parameters, the result and the entry points (:func:`track`; the registered
+``ANALYSIS``; :func:`report_section` for the periodic reports); the figures are computed in
+:mod:`shopops.plan.track_figures`, the alerts and words written in :mod:`shopops.plan.track_text`,
+and target rows read by :class:`shopops.metrics.targets.TargetRows` (the rule the report's headline uses).
+
 Scope: the stores asked (default: every store), one currency (:meth:`shopops.warehouse.scope.Scope.one_currency`);
 figures per store and for all of them (store ``""``). Only additive metrics (sums and counts, and
 formulas adding or subtracting them) can be tracked: a week's buyers do not add up to a year's.
