@@ -25,6 +25,8 @@ from shopops.warehouse import Warehouse
 from shopops.warehouse.load import ImportSummary, import_file
 
 if TYPE_CHECKING:
+    from shopops.compositions.plan import PlanRun
+    from shopops.plan import PlanParams
     from shopops.reports.model import Report
 
 
@@ -177,6 +179,29 @@ class Project:
             report = build_report(self, ReportParams(kind, day=day, stores=tuple(stores), lang=language))  # type: ignore[arg-type]
         target = Path(out_dir) if out_dir is not None else self.settings.root / "reports"
         return report, render(report, target, formats=tuple(formats))
+
+    def plan(
+        self,
+        params: PlanParams,
+        *,
+        cvr: float | None = None,
+        aov: float | None = None,
+        top: int = 5,
+        save: bool = True,
+        lang: str | None = None,
+        out_dir: Path | str | None = None,
+        formats: Iterable[str] = ("html", "xlsx", "json"),
+    ) -> PlanRun:
+        """Plan a year's target down to days, with what it takes; save it as targets (``save``) and write the
+        plan report (default folder: ``reports/``; no ``formats``: no file). See docs/plan.md."""
+        from shopops.compositions.plan import run_plan
+        from shopops.reports import render
+
+        run = run_plan(self, params, cvr=cvr, aov=aov, top=top, save=save, lang=lang)
+        wanted = tuple(formats)
+        target = Path(out_dir) if out_dir is not None else self.settings.root / "reports"
+        run.paths = render(run.report, target, formats=wanted) if wanted else {}
+        return run
 
     def imports(self) -> pd.DataFrame:
         return self.warehouse.imports()

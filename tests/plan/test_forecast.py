@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from shopops.calendar.festivals import Festival
-from shopops.errors import ConfigError, InputError, NotAvailableError
+from shopops.errors import ConfigError, InputError, NotAvailableError, QueryError
 from shopops.plan.forecast import Events, ForecastParams, ForecastResult, backtest_window, forecast, seasonal_naive
 from shopops.plan.reconcile import parse_view, reconcile, target_months
 from shopops.project import Project
@@ -279,3 +279,31 @@ def test_cli_json_and_table(
     )
     zh = run(monkeypatch, capsys, root, *args, "--method", "weighted", "--weight", "baseline=2")
     assert "建议目标 = 3 个数按给定权重的加权平均" in zh and "计算：0.5 ×" in zh
+
+
+def test_registered_analysis_over_the_context_period(shop: Project) -> None:
+    """``forecast`` in the registry: the context's period is the forecast's, its scope the stores; the
+    section has the months in a table and a chart, zh without English words and en without Chinese."""
+    import re
+
+    from shopops.analyses.base import Context
+    from shopops.calendar.period import parse_period
+    from shopops.compositions.registry import get
+    from shopops.plan.forecast import ANALYSIS
+    from shopops.warehouse.scope import Scope
+
+    assert get("forecast") is ANALYSIS
+    ctx = Context.create(Scope.resolve(shop.warehouse, ["tmall"]), parse_period("2026-Q1"))
+    result, zh = ANALYSIS.run(ctx, ForecastParams(), "zh")
+    en = ANALYSIS.present(result, "en")
+    assert (result.start, result.end) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert zh is not None and [r["month"] for r in zh.table("months").rows] == ["2026-01", "2026-02", "2026-03"]
+    assert zh.table("months").rows[0]["total"] == result.months()["forecast"].iloc[0]
+    assert zh.charts[0].table == "months" and zh.charts[0].y == ("tmall",)
+    words = [zh.title, *zh.text, *zh.notes, *(c.label for c in zh.table("months").columns)]
+    assert not re.search("[A-Za-z]{2,}", " ".join(words).replace("tmall", ""))
+    words = [en.title, *en.text, *en.notes, *(c.label for c in en.table("months").columns)]
+    assert not re.search("[\u4e00-\u9fff]", " ".join(words))
+    with pytest.raises(QueryError) as err:
+        ForecastParams(horizon_days=0)
+    assert err.value.code == "param.invalid" and err.value.hint

@@ -23,7 +23,7 @@ from shopops.cli.plan import parse_amount
 from shopops.errors import QueryError
 from shopops.metrics import query
 from shopops.metrics.targets import target
-from shopops.plan import PlanParams, allocate, build_plan, requirements, run_plan, save_plan
+from shopops.plan import PlanParams, allocate, build_plan, requirements, save_plan
 from shopops.plan.breakdown import DEFAULT_UPLIFTS, PRE_SHARE, each, split_target
 from shopops.project import Project
 from shopops.sample import SampleSpec, generate
@@ -352,8 +352,7 @@ def test_cli_plan_json_alone_goes_to_stdout(shop: Shop) -> None:
 
 
 def test_run_plan_python_api(shop: Shop, tmp_path: Path) -> None:
-    run = run_plan(
-        shop.project,
+    run = shop.project.plan(
         PlanParams(2026, growth=0.2, stores=("tmall_flagship",)),
         save=False,
         out_dir=tmp_path,
@@ -456,3 +455,28 @@ def test_docs_python_example_runs(shop: Shop) -> None:
     exec(compile(code, "docs/plan.md", "exec"), scope)
     run = scope["run"]
     assert run.plan.total == Decimal("24000000.00") and (shop.root / "doc").is_dir()  # type: ignore[attr-defined]
+
+
+def test_registered_plan_analysis(empty_shop: Project) -> None:
+    """``plan`` in the registry (with track, scorecard and forecast): built over the context's scope, its
+    overview presented in zh and en; a bad parameter has a stable code and a hint."""
+    from shopops.analyses.base import Context
+    from shopops.calendar.period import parse_period
+    from shopops.compositions.registry import get
+    from shopops.warehouse.scope import Scope
+
+    assert [get(n).name for n in ("track", "scorecard", "plan", "forecast")] == [
+        "track",
+        "scorecard",
+        "plan",
+        "forecast",
+    ]
+    ctx = Context.create(Scope.resolve(empty_shop.warehouse, ["tmall"]), parse_period("FY2026"))
+    result, zh = get("plan").run(ctx, PlanParams(2026, target=Decimal("3650000.00")), "zh")
+    assert result.total == Decimal("3650000.00") and [sp.store for sp in result.stores] == ["tmall"]
+    assert zh is not None and zh.id == "overview" and zh.table("stores").rows[0]["target"] == Decimal("3650000.00")
+    en = get("plan").present(result, "en")
+    assert en is not None and en.table("stores").columns[1].label != zh.table("stores").columns[1].label
+    with pytest.raises(QueryError) as err:
+        PlanParams(2026)
+    assert err.value.code == "param.invalid" and err.value.hint

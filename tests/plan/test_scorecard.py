@@ -243,3 +243,52 @@ def test_periods_beyond_the_data(shop: Project) -> None:
     assert "2026-W10" in str(err.value.hint)
     r = scorecard(shop, ScorecardParams(week="2026-W11", stores=("s1",)))
     assert any("actuals cover 4 of its 7 days" in n for n in r.notes)
+
+
+# ---------------------------------------------------------------- a month compared with the month before
+#
+# Regression: a monthly report's scorecard compared March with the 31 days before it (Jan 29 – Feb 28)
+# while the rest of the report compares it with February (Feb 1 – 28). Paid amount: 400 on 01-30 (in the
+# 31 days, not in February), 250 on 02-10, 300 on 03-05. "At least last period" targets February's 250.00.
+
+CARD = """
+[[roles]]
+key = "ops"
+name_zh = "运营"
+name_en = "Ops"
+[[roles.kpis]]
+metric = "paid_amount"
+kind = "value"
+target = "previous"
+"""
+
+
+@pytest.fixture(scope="module")
+def months_shop(project_factory: Callable[[str], Project], tmp_path_factory: pytest.TempPathFactory) -> Project:
+    p = project_factory("scorecard_months")
+    folder = tmp_path_factory.mktemp("scorecard_months")
+    p.add_store("s1", platform="tmall", currency="CNY", timezone="Asia/Shanghai")
+    orders = [paid("1", "2026-01-30", 400), paid("2", "2026-02-10", 250), paid("3", "2026-03-05", 300)]
+    import_csv(p, folder, "o.csv", "s1", "orders", ORDERS, orders)
+    (p.settings.root / "scorecard.toml").write_text(CARD, encoding="utf-8")
+    return p
+
+
+def test_a_month_is_compared_with_the_month_before(months_shop: Project) -> None:
+    from shopops.analyses.base import Context
+    from shopops.calendar.period import parse_period
+    from shopops.plan.scorecard import ANALYSIS, report_section
+    from shopops.warehouse.scope import Scope
+
+    march = parse_period("2026-03")
+    ctx = Context.create(Scope.resolve(months_shop.warehouse, ["s1"]), march, lang="en")
+    result = ANALYSIS.build(ctx, ScorecardParams())
+    assert (result.previous.start, result.previous.end) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert by_metric(result.kpis)["paid_amount"]["target"] == 250.0
+    section = report_section(ctx)
+    assert section is not None and section.table("kpis").rows[0]["target"] == "250.00 (previous period)"
+    # the keyword entry point agrees
+    old = scorecard_section(months_shop, start=march.start, end=march.end, stores=("s1",), lang="en", label="2026-03")
+    assert old is not None and old.table("kpis").rows[0]["target"] == "250.00 (previous period)"
+    by_month = scorecard(months_shop, ScorecardParams(month="2026-03", stores=("s1",)))
+    assert (by_month.previous.start, by_month.previous.end) == (date(2026, 2, 1), date(2026, 2, 28))

@@ -392,3 +392,25 @@ def test_cli_table_and_json(shop: Project, tmp_path: Path) -> None:
     assert not (root / "reports").exists()
     bad = run_cli("track", "--store", "s1", "--metric", "buyers", cwd=root)
     assert bad.returncode == 2 and "does not add up" in bad.stderr
+
+
+def test_report_section_takes_the_period_whole(shop: Project) -> None:
+    """The report passes its Context (scope + period): nothing is parsed again, and the section is the one
+    the keyword entry point gave for the week's label."""
+    from shopops.analyses.base import Context
+    from shopops.calendar.period import parse_period
+    from shopops.compositions.registry import get
+    from shopops.plan.track import ANALYSIS, report_section
+    from shopops.warehouse.scope import Scope
+
+    ctx = Context.create(Scope.resolve(shop.warehouse, ["s1"]), parse_period("2026-W02"), lang="en")
+    section = report_section(ctx)
+    old = track_section(shop, as_of=date(2026, 1, 11), stores=("s1",), lang="en", week="2026-W02")
+    assert section is not None and old is not None
+    assert section.text == old.text and [t.rows for t in section.tables] == [t.rows for t in old.tables]
+    assert get("track") is ANALYSIS
+    result, zh = ANALYSIS.run(ctx, TrackParams(), "zh")
+    assert result.focus is not None and result.focus.label == "FY2026-W02" and result.as_of == date(2026, 1, 11)
+    assert zh is not None and zh.title == "目标达成跟踪"
+    month = ANALYSIS.build(Context.create(ctx.scope, parse_period("2026-01")), TrackParams())
+    assert month.focus is not None and month.focus.label == "FY2026-M01" and month.as_of == date(2026, 1, 14)

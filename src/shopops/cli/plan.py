@@ -100,7 +100,7 @@ def plan_cmd(
     """
     from shopops.cli.output import check_printable, print_report, to_stdout
     from shopops.errors import QueryError
-    from shopops.plan import PlanParams, run_plan
+    from shopops.plan import PlanParams
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -124,16 +124,15 @@ def plan_cmd(
     with project:
         scopes = [params.stores]
         if not params.stores and params.target is None:  # --growth: each currency grows its own actual
-            from shopops.analyses.report import report_scopes
+            from shopops.warehouse.scope import Scope
 
-            scopes = report_scopes(project.warehouse)
+            scopes = [group.names for group in Scope.resolve(project.warehouse).by_currency()]
         printed = to_stdout(formats, out)
         if printed:
             check_printable(formats[0], len(scopes))
         for n, scope in enumerate(scopes):
             with console.task(f"planning {params.metric} for FY{fiscal_year}: {', '.join(scope) or 'all stores'}"):
-                run = run_plan(
-                    project,
+                run = project.plan(
                     dataclasses.replace(params, stores=scope),
                     cvr=cvr,
                     aov=aov,

@@ -106,7 +106,7 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
     year of history gets no plan (said so)."""
     from shopops.calendar.fiscal import FiscalCalendar
     from shopops.errors import ShopopsError
-    from shopops.plan import PlanParams, run_plan
+    from shopops.plan import PlanParams
 
     console = STATE.console()
     out = []
@@ -118,7 +118,7 @@ def write_plans(project: Project, growth: float = 0.2) -> list[Path]:
         fy = cal.year_of(currency_scope.newest_day())
         try:
             with console.task(f"plan FY{fy}: {', '.join(scope)}"):
-                run = run_plan(project, PlanParams(fy, growth=growth, stores=scope), formats=("html", "xlsx", "json"))
+                run = project.plan(PlanParams(fy, growth=growth, stores=scope), formats=("html", "xlsx", "json"))
         except ShopopsError as exc:
             console.out.print(f"  no plan for {', '.join(scope)}: {exc}", highlight=False)
             continue

@@ -100,7 +100,8 @@ def track_cmd(
     """
     from datetime import date
 
-    from shopops.plan.track import TrackParams, track
+    from shopops.calendar.fiscal import fiscal_calendar
+    from shopops.plan.track import TrackParams, focus_period, track
 
     if sum(bool(x) for x in (week, month, to_date)) > 1:
         raise typer.BadParameter("give one of --week, --month, --to-date")
@@ -112,13 +113,14 @@ def track_cmd(
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:
+        cal = fiscal_calendar(project.settings, pattern=pattern, week_start=start, weeks=weeks)
+        focus = focus_period(week, "week", cal) if week else focus_period(month, "month", cal) if month else None
         for scope in _scopes(project, store, formats, out):
             params = TrackParams(
                 metric=metric,
                 stores=scope,
                 as_of=day,
-                week=week,
-                month=month,
+                period=focus,
                 fiscal_year=fiscal_year,
                 threshold=threshold,
                 pattern=pattern,  # type: ignore[arg-type]
@@ -135,9 +137,9 @@ def _scopes(project: Any, store: list[str] | None, formats: list[str], out: Path
 
     if store:
         return [tuple(store)]
-    from shopops.analyses.report import report_scopes
+    from shopops.warehouse.scope import Scope
 
-    scopes = report_scopes(project.warehouse)
+    scopes = [group.names for group in Scope.resolve(project.warehouse).by_currency()]
     if to_stdout(formats, out):
         check_printable(formats[0], len(scopes))
     return scopes

@@ -114,7 +114,7 @@ def _build(ctx: Context, params: ReportParams) -> Report:
     # the tracking sections read no statement of the batch: they run while DuckDB runs the first ones
     tracked: dict[str, Section | None] = {}
     for name in (n for n in COMPOSITIONS[params.kind] if n in TRACKING):
-        tracked[name] = ctx.timed(name, lambda name=name: _legacy_tracking(ctx, name))  # type: ignore[misc]
+        tracked[name] = ctx.timed(name, lambda name=name: _tracking(ctx, name))  # type: ignore[misc]
     kpis = ctx.timed("kpis", lambda: headline_kpis(ctx, HEADLINE))
     built: dict[str, Section | None] = {}
     attribution = None
@@ -145,22 +145,16 @@ def _build(ctx: Context, params: ReportParams) -> Report:
     )
 
 
-def _legacy_tracking(ctx: Context, name: str) -> Section | None:
+def _tracking(ctx: Context, name: str) -> Section | None:
+    """Achievement against target (:func:`shopops.plan.track.report_section`) and the role scorecard
+    (:func:`shopops.plan.scorecard.report_section`), over the report's scope and period."""
     if name == "track":
-        from shopops.plan.track import track_section
+        from shopops.plan.track import report_section as track_section
 
-        week = ctx.period.label if ctx.kind == "weekly" else None
-        return track_section(ctx.wh, as_of=ctx.period.end, stores=ctx.stores, lang=ctx.lang, week=week)  # type: ignore[arg-type]
-    from shopops.plan.scorecard import scorecard_section
+        return track_section(ctx)
+    from shopops.plan.scorecard import report_section as scorecard_section
 
-    return scorecard_section(
-        ctx.wh,
-        start=ctx.period.start,
-        end=ctx.period.end,
-        stores=ctx.stores,
-        lang=ctx.lang,  # type: ignore[arg-type]
-        label=ctx.period.label,
-    )
+    return scorecard_section(ctx)
 
 
 def _plan(ctx: Context, chosen: list[tuple[Analysis[Any, Any], Any]]) -> None:

@@ -38,41 +38,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from statistics import fmean
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from shopops.calendar.festivals import Festival, festivals_between, holiday_years, market_of, official_days
+from shopops.analyses.base import Analysis, Context
+from shopops.calendar.festivals import festivals_between, holiday_years, market_of, official_days
 from shopops.calendar.fiscal import FiscalCalendar, Pattern, Span, WeekView, fiscal_calendar
 from shopops.errors import QueryError
 from shopops.metrics.catalogue import load_catalogue
 from shopops.metrics.query import query
+from shopops.plan.allocation import allocate, split_target
+from shopops.plan.day_shape import DEFAULT_UPLIFTS, PRE_SHARE, DayShape, day_shape
+from shopops.reports.model import Section
+from shopops.warehouse.scope import Scope
 
 CENT = Decimal("0.01")
 MIN_HISTORY_DAYS = 300
-PRE_SHARE = 0.25
-# Node-day multipliers of an ordinary day when history has no such festival (default profile).
-# Window days other than the node get 1 + (u − 1) × PRE_SHARE. Public holidays are dips.
-DEFAULT_UPLIFTS: dict[str, float] = {
-    "double11": 6.0,
-    "618": 3.5,
-    "double12": 1.8,
-    "520": 1.6,
-    "qixi": 1.6,
-    "women_38": 1.8,
-    "99": 1.5,
-    "nianhuo": 1.3,
-    "valentines": 1.4,
-    "mothers_day": 1.4,
-    "black_friday": 3.0,
-    "cyber_monday": 2.5,
-    "christmas": 1.5,
-    "spring_festival": 0.6,
-    "spring_festival_eve": 0.6,
-    "national_day": 0.9,
-}
-Source = Literal["history", "given", "campaign", "default", "none"]
 
 
 @dataclass(frozen=True)
@@ -96,21 +78,31 @@ class PlanParams:
         if self.target is not None:
             value = Decimal(str(self.target)).quantize(CENT, ROUND_HALF_UP)
             if value <= 0:
-                raise QueryError(f"the target must be at least 0.01, not {self.target}")
+                raise QueryError(
+                    f"the target must be at least 0.01, not {self.target}",
+                    hint="e.g. --target 12000000 (or 1200万)",
+                    code="param.invalid",
+                )
             object.__setattr__(self, "target", value)
             if self.growth is not None:
                 raise QueryError(
                     "give --target or --growth, not both",
                     hint="--growth PCT sets the target to last year's actual + PCT %; --target sets it directly",
+                    code="param.invalid",
                 )
         if self.target is None and self.growth is None:
             raise QueryError(
                 "a plan needs --target AMOUNT, or --growth PCT to grow last year's actual",
                 hint="e.g. `shopops plan --fiscal-year 2027 --target 12000000` or `--growth 15`",
+                code="param.invalid",
             )
         for key, u in self.uplifts.items():
             if not u > 0:
-                raise QueryError(f"uplift of {key!r} must be a positive multiplier, not {u}")
+                raise QueryError(
+                    f"uplift of {key!r} must be a positive multiplier, not {u}",
+                    hint="e.g. --uplift double11=6 (six times an ordinary day)",
+                    code="param.invalid",
+                )
 
 
 @dataclass
@@ -153,213 +145,15 @@ def each(frame: pd.DataFrame) -> Iterator[Any]:
     return iter(frame.itertuples(index=False))
 
 
-# ---------------------------------------------------------------- exact allocation
-
-
-def allocate(total: Decimal, weights: Sequence[float]) -> list[Decimal]:
-    """Split ``total`` (to the cent) in proportion to ``weights``: whole cents that sum to ``total``.
-
-    Largest remainder (Hamilton): each part gets the floor of its exact share in cents, and the
-    cents left go to the largest fractional parts (the earlier part on ties). All-zero weights split
-    evenly.
-
-    >>> allocate(Decimal("100.00"), [1, 1, 1])
-    [Decimal('33.34'), Decimal('33.33'), Decimal('33.33')]
-    """
-    cents = int((total / CENT).to_integral_value())
-    if Decimal(cents) * CENT != total:
-        raise ValueError(f"{total} is not a whole number of cents")
-    n = len(weights)
-    if n == 0:
-        raise ValueError("nothing to allocate to")
-    if any(w < 0 for w in weights):
-        raise ValueError("weights must not be negative")
-    ws = [float(w) for w in weights]
-    whole = sum(ws)
-    if whole <= 0:
-        ws, whole = [1.0] * n, float(n)
-    # exact shares as fractions of cents: floor then hand out the remainder by largest fraction
-    shares = [cents * w / whole for w in ws]
-    floors = [int(s // 1) for s in shares]
-    floors = [max(0, min(f, cents)) for f in floors]
-    left = cents - sum(floors)
-    order = sorted(range(n), key=lambda i: (-(shares[i] - floors[i]), i))
-    i = 0
-    while left != 0:  # float shares can misjudge by a cent at most per part; settle exactly
-        j = order[i % n]
-        if left > 0:
-            floors[j] += 1
-            left -= 1
-        elif floors[j] > 0:
-            floors[j] -= 1
-            left += 1
-        i += 1
-    return [Decimal(c) * CENT for c in floors]
-
-
-# ---------------------------------------------------------------- the day shape
-
-
-@dataclass(frozen=True)
-class DayShape:
-    day: date
-    level: float
-    weekday: float
-    uplift: float
-    uplift_source: Source
-    festival: str | None  # the festival (key) whose window holds the day, nearest node first
-    phase: str | None  # "node", "pre" or "tail"
-    aligned: date | None  # last year's day whose uplift it takes
-
-    @property
-    def weight(self) -> float:
-        return self.level * self.weekday * self.uplift
-
-
-def _special_days(
-    start: date, end: date, market: str, campaigns: Sequence[Any], extra: Path | None = None
-) -> dict[date, Festival]:
-    """Each day of ``start``–``end`` inside a festival window → that festival (the nearest node wins)."""
-    out: dict[date, Festival] = {}
-    for f in festivals_between(start, end, market=market, campaigns=campaigns, extra=extra):  # type: ignore[arg-type]
-        d = max(f.start, start)
-        while d <= min(f.end, end):
-            best = out.get(d)
-            if best is None or abs((f.day - d).days) < abs((best.day - d).days):
-                out[d] = f
-            d += timedelta(days=1)
-    return out
-
-
-def _phase(f: Festival, d: date) -> str:
-    return "node" if d == f.day else ("pre" if d < f.day else "tail")
-
-
-@dataclass
-class _History:
-    level: dict[int, float]  # calendar month → ordinary-day level
-    weekday: list[float]  # Monday … Sunday index, mean 1
-    uplift: dict[date, float]  # every day of history → actual ÷ (level × weekday)
-    nodes: dict[str, list[date]]  # festival key → its nodes in the history range
-
-
-def _history_model(
-    values: Mapping[date, float],
-    start: date,
-    end: date,
-    special: Mapping[date, Festival],
-    festivals: Sequence[Festival],
-) -> _History:
-    ordinary = {d: v for d, v in values.items() if d not in special and start <= d <= end}
-    by_month: dict[int, list[float]] = defaultdict(list)
-    for d, v in ordinary.items():
-        by_month[d.month].append(v)
-    month_mean = {m: fmean(v) for m, v in by_month.items() if v}
-    ratios: dict[int, list[float]] = defaultdict(list)
-    for d, v in ordinary.items():
-        if month_mean.get(d.month):
-            ratios[d.weekday()].append(v / month_mean[d.month])
-    wd = [fmean(ratios[w]) if ratios[w] else 1.0 for w in range(7)]
-    scale = fmean(wd) or 1.0
-    wd = [w / scale for w in wd]
-    adjusted: dict[int, list[float]] = defaultdict(list)
-    for d, v in ordinary.items():
-        adjusted[d.month].append(v / wd[d.weekday()] if wd[d.weekday()] else v)
-    level = {m: fmean(v) for m, v in adjusted.items() if v}
-    overall = fmean(level.values()) if level else 1.0
-    for m in range(1, 13):  # a month with no ordinary day: the mean of its neighbours, else overall
-        if m not in level:
-            near = [level[k] for k in (m - 1 or 12, m % 12 + 1) if k in level]
-            level[m] = fmean(near) if near else overall
-    uplift: dict[date, float] = {}
-    for d, v in values.items():  # every day: a festival that moved may align with any of them
-        base = level[d.month] * wd[d.weekday()]
-        if base > 0:
-            uplift[d] = v / base
-    nodes: dict[str, list[date]] = defaultdict(list)
-    for f in festivals:
-        nodes[f.key].append(f.day)
-    return _History(level, wd, uplift, dict(nodes))
-
-
-def day_shape(
-    cal: FiscalCalendar,
-    fiscal_year: int,
-    market: str,
-    *,
-    history: Mapping[date, float] | None,
-    uplifts: Mapping[str, float] = {},
-    campaigns: Sequence[Any] = (),
-    extra: Path | None = None,
-    window: tuple[date, date] | None = None,
-) -> list[DayShape]:
-    """The weight of every day of the fiscal year (see the module docstring). ``history`` holds known
-    days only; ``window``: the 12 months it is read from (default: the previous fiscal year)."""
-    year = cal.year(fiscal_year)
-    special = _special_days(year.start, year.end, market, campaigns, extra)
-    model: _History | None = None
-    if history is not None:
-        last = cal.year(fiscal_year - 1)
-        start, end = window or (last.start, last.end)
-        first, final = start - timedelta(days=60), end + timedelta(days=60)
-        last_special = _special_days(first, final, market, campaigns, extra)
-        known = [
-            f
-            for f in festivals_between(start, end, market=market, campaigns=campaigns, extra=extra)  # type: ignore[arg-type]
-            if f.day in history
-        ]
-        model = _history_model(history, start, end, last_special, known)
-    configured = {c.key: float(c.uplift) for c in campaigns if getattr(c, "uplift", None) is not None}
-    out = []
-    for span in cal.days(fiscal_year):
-        d = span.start
-        f = special.get(d)
-        level = model.level[d.month] if model else 1.0
-        weekday = model.weekday[d.weekday()] if model else 1.0
-        uplift, source, aligned = 1.0, "none", None
-        if f is not None:
-            phase = _phase(f, d)
-            if f.key in uplifts:
-                uplift, source = _window_uplift(float(uplifts[f.key]), phase), "given"
-            else:
-                aligned = _aligned(model, f, d) if model else None
-                if model and aligned is not None and aligned in model.uplift:
-                    uplift, source = model.uplift[aligned], "history"
-                elif f.key in configured:
-                    uplift, source = _window_uplift(configured[f.key], phase), "campaign"
-                elif f.key in DEFAULT_UPLIFTS:
-                    uplift, source = _window_uplift(DEFAULT_UPLIFTS[f.key], phase), "default"
-        out.append(
-            DayShape(d, level, weekday, uplift, source, f.key if f else None, _phase(f, d) if f else None, aligned)  # type: ignore[arg-type]
-        )
-    return out
-
-
-def _window_uplift(node: float, phase: str) -> float:
-    return node if phase == "node" else 1 + (node - 1) * PRE_SHARE
-
-
-def _aligned(model: _History, f: Festival, d: date) -> date | None:
-    """The history's day at the same offset from the same festival's node: last year's node, or the
-    one before when last year's is not in the data yet (a plan made before the year has closed)."""
-    target = f.day - timedelta(days=364)
-    nodes = [n for n in model.nodes.get(f.key, []) if -60 - 364 <= (n - target).days <= 60]
-    if not nodes:
-        return None
-    node = max(nodes)  # the most recent occurrence in the window
-    return node + (d - f.day)
-
-
 # ---------------------------------------------------------------- the plan
 
 
-def _history(wh: Any, metric: str, store: str, last: Span) -> tuple[dict[date, float], tuple[date, date], bool]:
+def _history(scope: Scope, metric: str, store: str, last: Span) -> tuple[dict[date, float], tuple[date, date], bool]:
     """The store's known days (from its first sale to its newest order; later days are not zeros, they
     are not known yet), the 12-month window the shape is read from (the previous fiscal year, or the 12
     months to the newest day when that year has not closed) and whether the year is complete."""
-    from shopops.analyses.report import last_data_day
-
-    newest = last_data_day(wh, [store])
+    wh = scope.wh
+    newest = scope.narrow([store]).last_data_day()
     end = min(last.end, newest) if newest else last.end
     start = min(last.start, end - timedelta(days=364))
     values = _history_values(wh, metric, store, start - timedelta(days=364 + 60), end)  # a year more: growth
@@ -412,12 +206,11 @@ def _check_metric(metric: str) -> None:
 
 def build_plan(project: Any, params: PlanParams) -> PlanResult:
     """Break ``params.target`` (or last year × growth) into every level of the fiscal year."""
-    from shopops.analyses.report import one_currency
-
     _check_metric(params.metric)
-    wh = project.warehouse
+    scope = Scope.of(project, params.stores).one_currency()
+    wh = scope.wh
     settings = wh.settings
-    stores = one_currency(wh, params.stores)
+    stores = scope.names
     unit = load_catalogue().metrics[params.metric].unit
     cal = fiscal_calendar(settings, pattern=params.pattern, week_start=params.week_start, weeks=params.weeks)
     fy = params.fiscal_year
@@ -431,7 +224,7 @@ def build_plan(project: Any, params: PlanParams) -> PlanResult:
         cfg = settings.store(store)
         market = settings.calendar.market or market_of(cfg.platform)
         campaigns = tuple(c for c in campaigns_all if not getattr(c, "stores", ()) or store in c.stores)
-        known, window, complete = _history(wh, params.metric, store, last)
+        known, window, complete = _history(scope, params.metric, store, last)
         histories[store] = known
         days_with = sum(1 for d, v in known.items() if v > 0 and window[0] <= d <= window[1])
         use = params.from_history and days_with >= MIN_HISTORY_DAYS
@@ -573,42 +366,6 @@ def _labels(cal: FiscalCalendar, fy: int) -> dict[date, dict[str, str]]:
     return out
 
 
-def split_target(
-    cal: FiscalCalendar, fy: int, target: Decimal, weight: Mapping[date, float]
-) -> tuple[dict[date, Decimal], list[tuple[Span, Decimal]]]:
-    """``target`` split down the chain of nested levels of fiscal year ``fy`` by the day ``weight``s:
-    the day values and every span with its value (year, halves, quarters, months, weeks, days).
-    Natural weeks, which cross month ends, are the sums of their days."""
-    chain = ["half", "quarter", "month"] + (["week"] if cal.weeks_nest_in_months() else [])
-    year = cal.year(fy)
-    values: dict[str, Decimal] = {year.label: target}
-    spans: list[tuple[Span, Decimal]] = [(year, target)]
-    parents = {year.label: year}
-    for level in chain:
-        children = cal.spans(fy, level)  # type: ignore[arg-type]
-        by_parent: dict[str, list[Span]] = defaultdict(list)
-        for c in children:
-            by_parent[c.parent or year.label].append(c)
-        for parent_label, kids in by_parent.items():
-            parts = allocate(values[parent_label], [sum(weight[d] for d in k.dates()) for k in kids])
-            for k, v in zip(kids, parts, strict=True):
-                values[k.label] = v
-                spans.append((k, v))
-                parents[k.label] = k
-    leaf = chain[-1]
-    days: dict[date, Decimal] = {}
-    for span in cal.spans(fy, leaf):  # type: ignore[arg-type]
-        dates = list(span.dates())
-        for d, v in zip(dates, allocate(values[span.label], [weight[d] for d in dates]), strict=True):
-            days[d] = v
-    if leaf != "week":
-        for w in cal.weeks(fy):
-            spans.append((w, sum((days[d] for d in w.dates()), Decimal("0.00"))))
-    for day in cal.days(fy):
-        spans.append((day, days[day.start]))
-    return days, spans
-
-
 def _span_row(
     store: str, span: Span, value: Decimal, year_total: Decimal, hist: Mapping[date, float], unit: str
 ) -> dict[str, Any]:
@@ -740,17 +497,42 @@ def save_plan(project: Any, plan: PlanResult, folder: Path | None = None) -> lis
     return summaries
 
 
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: PlanParams) -> PlanResult:
+    """The registered analysis: the plan of ``params.fiscal_year`` for ``ctx.scope`` (narrowed to
+    ``params.stores`` when given). A plan is about a fiscal year, so it needs no period."""
+    return build_plan(ctx.scope, params)
+
+
+def present(result: PlanResult, lang: str) -> Section:
+    """The plan's overview: each store's target, last year, growth, share and what shaped it."""
+    from shopops.plan.plan_report import overview_section  # plan_report builds on this module
+
+    return overview_section(result, lang)
+
+
+ANALYSIS: Analysis[PlanParams, PlanResult] = Analysis(
+    "plan", PlanParams, build, present, title=("年度目标拆解", "Yearly target plan"), needs=()
+)
+
+
 __all__ = [
+    "ANALYSIS",
     "DEFAULT_UPLIFTS",
     "MIN_HISTORY_DAYS",
+    "PRE_SHARE",
     "DayShape",
     "PlanParams",
     "PlanResult",
     "StorePlan",
     "allocate",
+    "build",
     "build_plan",
     "day_shape",
     "each",
+    "present",
     "save_plan",
     "split_target",
 ]

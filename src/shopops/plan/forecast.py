@@ -24,130 +24,30 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from shopops.calendar import festivals as fest
+from shopops.analyses.base import Analysis, Context, stores_checked
 from shopops.calendar.grains import add_months, period_start
-from shopops.errors import ConfigError, NotAvailableError
+from shopops.errors import ConfigError, NotAvailableError, QueryError
+from shopops.plan.forecast_events import Events, Market, events_for, festival_dummies, holiday_frame
+from shopops.plan.forecast_section import present
+from shopops.warehouse.scope import Scope
+from shopops.warehouse.store import warehouse_of
 
 if TYPE_CHECKING:
-    from shopops.project import Project
-    from shopops.settings import CampaignConfig, StoreConfig
+    from shopops.settings import StoreConfig
 
-Market = fest.Market
 MIN_HISTORY_DAYS = 2 * 91  # a backtest quarter + at least as much history before it
 DEFAULT_HISTORY_DAYS = 3 * 365
 CENT = Decimal("0.01")
-
-
-# ---------------------------------------------------------------- festival and holiday features
-
-
-@dataclass(frozen=True)
-class Events:
-    """The festivals (with their windows) and make-up workdays around a date range, for one market."""
-
-    market: Market
-    festivals: tuple[fest.Festival, ...]
-    makeup_workdays: frozenset[date]
-    official_years: frozenset[int]  # years whose official days off are known
-
-    @classmethod
-    def load(
-        cls,
-        first: date,
-        last: date,
-        market: Market,
-        *,
-        campaigns: Sequence[CampaignConfig] = (),
-        extra: Path | None = None,
-    ) -> Events:
-        found = fest.festivals_between(first, last, market=market, campaigns=campaigns, extra=extra)
-        years = range(first.year, last.year + 1)
-        official = [o for y in years for o in fest.official_days(y, extra=extra)] if market == "cn" else []
-        return cls(
-            market=market,
-            festivals=tuple(found),
-            makeup_workdays=frozenset(o.day for o in official if not o.off),
-            official_years=frozenset(o.day.year for o in official),
-        )
-
-    def anchor(self, d: date) -> tuple[str, int] | None:
-        """The first festival whose window holds ``d`` and the days from its node, else None."""
-        return next(((f.key, (d - f.day).days) for f in self.festivals if f.start <= d <= f.end), None)
-
-    def node(self, key: str, year: int) -> date | None:
-        """The node day of festival ``key`` in ``year``, if it is among the loaded festivals."""
-        return next((f.day for f in self.festivals if f.key == key and f.day.year == year), None)
-
-
-def events_for(project: Project, store: StoreConfig, first: date, last: date) -> Events:
-    """:class:`Events` for ``store``'s market with the project's campaigns and holidays file."""
-    settings = project.settings
-    extra = settings.calendar.holidays_file
-    campaigns = [c for c in settings.campaigns if c.stores is None or store.name in c.stores]
-    return Events.load(
-        first,
-        last,
-        fest.market_of(store.platform),
-        campaigns=campaigns,
-        extra=settings.root / extra if extra else None,
-    )
-
-
-def holiday_frame(events: Events) -> pd.DataFrame:
-    """Prophet's ``holidays`` table: one row per festival node with its window (``lower_window`` days
-    before, ``upper_window`` after; public holidays span the days off) and one per make-up workday."""
-    rows: list[dict[str, Any]] = [
-        {
-            "holiday": f"festival_{f.key}",
-            "ds": pd.Timestamp(f.day),
-            "lower_window": (f.start - f.day).days,
-            "upper_window": (f.end - f.day).days,
-        }
-        for f in events.festivals
-    ]
-    rows += [
-        {"holiday": "makeup_workday", "ds": pd.Timestamp(d), "lower_window": 0, "upper_window": 0}
-        for d in sorted(events.makeup_workdays)
-    ]
-    frame = pd.DataFrame(rows, columns=["holiday", "ds", "lower_window", "upper_window"])
-    return frame.drop_duplicates(["holiday", "ds"]).reset_index(drop=True)
-
-
-def festival_dummies(dates: pd.DatetimeIndex, events: Events) -> pd.DataFrame:
-    """0/1 columns per festival and phase (``<key>_pre``, ``<key>_node``, ``<key>_tail``) and
-    ``makeup_workday``: exogenous regressors for models that take them (columns never 1 dropped)."""
-    index = {d.date(): i for i, d in enumerate(dates)}
-    out: dict[str, np.ndarray] = {}
-
-    def mark(column: str, days: Iterable[date]) -> None:
-        col = out.setdefault(column, np.zeros(len(dates)))
-        for d in days:
-            if d in index:
-                col[index[d]] = 1.0
-
-    for f in events.festivals:
-        mark(f"{f.key}_pre", _span(f.start, f.day - timedelta(days=1)))
-        mark(f"{f.key}_node", [f.day])
-        mark(f"{f.key}_tail", _span(f.day + timedelta(days=1), f.end))
-    mark("makeup_workday", events.makeup_workdays)
-    frame = pd.DataFrame(out, index=dates)
-    return frame.loc[:, frame.any(axis=0)]
-
-
-def _span(start: date, end: date) -> Iterator[date]:
-    for i in range((end - start).days + 1):
-        yield start + timedelta(days=i)
 
 
 # ---------------------------------------------------------------- models
@@ -261,9 +161,9 @@ def _prophet(
 # ---------------------------------------------------------------- history
 
 
-def order_days(project: Project, stores: Sequence[str]) -> dict[str, tuple[date, date]]:
+def order_days(project: Any, stores: Sequence[str]) -> dict[str, tuple[date, date]]:
     """First and last day with an order, per store of ``stores`` that has any."""
-    o = project.warehouse.table("orders")
+    o = warehouse_of(project).table("orders")
     o = o.filter(o.store.isin(list(stores)))
     frame = o.group_by("store").aggregate(first=o.created_at.min(), last=o.created_at.max()).execute()
     return {
@@ -273,7 +173,7 @@ def order_days(project: Project, stores: Sequence[str]) -> dict[str, tuple[date,
     }
 
 
-def daily_history(project: Project, metric: str, stores: Sequence[str]) -> pd.DataFrame:
+def daily_history(project: Any, metric: str, stores: Sequence[str]) -> pd.DataFrame:
     """Daily ``metric`` per store (columns store, ds, y as float) over each store's order days."""
     from shopops.metrics import query
 
@@ -281,7 +181,7 @@ def daily_history(project: Project, metric: str, stores: Sequence[str]) -> pd.Da
     if not spans:
         return pd.DataFrame({"store": [], "ds": pd.to_datetime([]), "y": []})
     first, last = min(s[0] for s in spans.values()), max(s[1] for s in spans.values())
-    q = query(project, [metric], start=first, end=last, grain="day", by=["store"])
+    q = query(warehouse_of(project), [metric], start=first, end=last, grain="day", by=["store"])
     frame = pd.DataFrame({"store": q["store"], "ds": pd.to_datetime(q["period_start"]), "y": q[metric]})
     frame = frame[frame["store"].isin(list(spans))]
     keep = [
@@ -315,15 +215,21 @@ class ForecastParams:
 
     def __post_init__(self) -> None:
         if self.end is not None and self.horizon_days is not None:
-            raise ConfigError("give the forecast's end or its horizon in days, not both")
+            _invalid("give the forecast's end or its horizon in days, not both", "--end DATE or --horizon DAYS")
         if self.horizon_days is not None and self.horizon_days < 1:
-            raise ConfigError(f"the horizon must be at least 1 day, not {self.horizon_days}")
+            _invalid(f"the horizon must be at least 1 day, not {self.horizon_days}", "e.g. --horizon 92")
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ConfigError(f"the forecast ends before it starts ({self.end} < {self.start})")
+            _invalid(f"the forecast ends before it starts ({self.end} < {self.start})", "give the first day first")
         if self.history_days < MIN_HISTORY_DAYS:
-            raise ConfigError(f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}")
+            _invalid(
+                f"history_days must be at least {MIN_HISTORY_DAYS}, not {self.history_days}", "a backtest needs it"
+            )
         if not 0 < self.interval < 1:
-            raise ConfigError(f"the interval is a probability between 0 and 1, not {self.interval}")
+            _invalid(f"the interval is a probability between 0 and 1, not {self.interval}", "e.g. 0.8")
+
+
+def _invalid(message: str, hint: str) -> None:
+    raise QueryError(message, hint=hint, code="param.invalid")
 
 
 @dataclass(frozen=True)
@@ -382,12 +288,18 @@ class ForecastResult:
         return grouped.reset_index()
 
 
-def forecast(project: Project, params: ForecastParams) -> ForecastResult:
-    """Forecast ``params.metric`` per day for each store in scope; see the module docstring."""
+def forecast(project: Any, params: ForecastParams) -> ForecastResult:
+    """Forecast ``params.metric`` per day for each store in scope (``params.store``, else every store of
+    the project or of the :class:`~shopops.warehouse.scope.Scope`); see the module docstring."""
     began = time.perf_counter()
-    stores = _stores(project, params)
+    source: Any = project  # what the history and the events are read from: a Project or a Warehouse
+    if isinstance(project, Scope):
+        stores = list((project.narrow([params.store]) if params.store else project).stores)
+        source = project.wh
+    else:
+        stores = _stores(project, params)
     unit = _unit(params.metric)
-    history = daily_history(project, params.metric, [s.name for s in stores])
+    history = daily_history(source, params.metric, [s.name for s in stores])
     last = history["ds"].max().date() if len(history) else None
     start = params.start or (last + timedelta(days=1) if last else None)
     if start is None:
@@ -406,7 +318,7 @@ def forecast(project: Project, params: ForecastParams) -> ForecastResult:
     for store in stores:
         series = _series(history, store.name, start, params.history_days)
         _check_length(series, params.metric, store.name, start)
-        events = events_for(project, store, series.index.min().date(), end)
+        events = events_for(source, store, series.index.min().date(), end)
         notes += _official_notes(events, start, end, store.name)
         if last is not None and last >= start:
             notes.append(
@@ -433,7 +345,7 @@ def forecast(project: Project, params: ForecastParams) -> ForecastResult:
     )
 
 
-def _stores(project: Project, params: ForecastParams) -> list[StoreConfig]:
+def _stores(project: Any, params: ForecastParams) -> list[StoreConfig]:
     configs = list(project.settings.stores)
     if params.store is None:
         if not configs:
@@ -564,3 +476,38 @@ def _describe_model() -> str:
         f"Prophet {version('prophet')}: trend × (1 + weekly + yearly seasonality + festival and holiday windows "
         "from shopops.calendar.festivals)"
     )
+
+
+# ---------------------------------------------------------------- the registered analysis
+
+
+def build(ctx: Context, params: ForecastParams) -> ForecastResult:
+    """The registered analysis: forecast ``ctx.period`` (unless the params give a start, an end or a
+    horizon) for the stores of ``ctx.scope`` (``params.store`` when given)."""
+    scope = stores_checked(ctx, [params.store] if params.store else ())
+    if params.start is None and params.end is None and params.horizon_days is None:
+        params = replace(params, start=ctx.period.start, end=ctx.period.end)
+    return forecast(scope, params)
+
+
+ANALYSIS: Analysis[ForecastParams, ForecastResult] = Analysis(
+    "forecast", ForecastParams, build, present, title=("销售预测", "Sales forecast")
+)
+
+
+__all__ = [
+    "ANALYSIS",
+    "Backtest",
+    "Events",
+    "ForecastParams",
+    "ForecastResult",
+    "Market",
+    "build",
+    "events_for",
+    "festival_dummies",
+    "fit_prophet",
+    "forecast",
+    "holiday_frame",
+    "present",
+    "seasonal_naive",
+]

@@ -289,6 +289,11 @@ def _summary(plan: PlanResult, needs: Needs | None, t: dict[str, str], lang: str
     return out
 
 
+def overview_section(plan: PlanResult, lang: str = "zh") -> Section:
+    """The plan's overview section (the registered ``plan`` analysis presents it)."""
+    return _overview(plan, L[lang])
+
+
 def _overview(plan: PlanResult, t: dict[str, str]) -> Section:
     cols = [
         Column("store", t["store"]),

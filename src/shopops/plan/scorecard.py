@@ -31,93 +31,34 @@ week or month before.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
-from shopops.errors import ConfigError, QueryError
+from shopops.analyses.base import Analysis, Context, stores_checked
+from shopops.calendar.period import Period, newest_complete_day, parse_period
+from shopops.errors import QueryError
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
-from shopops.plan.track import TargetRows, additive
-from shopops.reports.model import Column, Period, Report, Section, Table, format_value
-from shopops.warehouse.store import warehouse_of
+from shopops.metrics.targets import TargetRows
+from shopops.plan.scorecard_config import (
+    CONFIG_FILE,
+    DEFAULT_CONFIG,
+    KpiSpec,
+    Role,
+    ScorecardConfig,
+    load_config,
+    parse_config,
+)
+from shopops.reports.model import Column, Report, Section, Table, format_value
+from shopops.warehouse.scope import Scope
 
 SCORE_CAP = 1.2
-CONFIG_FILE = "scorecard.toml"
-KINDS = ("achievement", "value")
-DIRECTIONS = ("higher", "lower")
-
-#: The built-in scorecard, used when the project has no ``scorecard.toml``. ``previous`` targets ask
-#: each rate to be at least as good as the period before, since shopops cannot know a shop's numbers;
-#: write your own targets in scorecard.toml. The ads' click-through rate is the only click-through the
-#: exports give (a main-image CTR needs a product traffic export with impressions and clicks per item).
-DEFAULT_CONFIG = """\
-# shopops built-in scorecard: copy to scorecard.toml in the project folder and set your own targets.
-
-[[roles]]
-key = "operations"
-name_zh = "运营"
-name_en = "Operations"
-
-[[roles.kpis]]
-metric = "paid_amount"
-kind = "achievement"      # the weekly achievement rate (周达成率): actual / the week's target
-target = 1.0
-weight = 0.7
-
-[[roles.kpis]]
-metric = "cvr"
-kind = "value"
-target = "previous"       # at least last period's conversion rate
-weight = 0.3
-
-[[roles]]
-key = "ads"
-name_zh = "推广"
-name_en = "Ads"
-
-[[roles.kpis]]
-metric = "roas"
-kind = "value"
-target = "previous"
-weight = 0.6
-
-[[roles.kpis]]
-metric = "cpc"
-kind = "value"
-target = "previous"
-direction = "lower"
-weight = 0.4
-
-[[roles]]
-key = "service"
-name_zh = "客服"
-name_en = "Customer service"
-
-[[roles.kpis]]
-metric = "refund_rate"
-kind = "value"
-target = "previous"
-direction = "lower"
-weight = 1.0
-
-[[roles]]
-key = "design"
-name_zh = "设计"
-name_en = "Design"
-
-[[roles.kpis]]
-metric = "ctr"            # the ads' click-through rate: the only click-through the exports carry
-kind = "value"
-target = "previous"
-weight = 1.0
-"""
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -167,138 +108,50 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-# ---------------------------------------------------------------- configuration
-
-
-@dataclass(frozen=True)
-class KpiSpec:
-    metric: str
-    kind: Literal["achievement", "value"]
-    target: float | Literal["targets", "previous"]
-    direction: Literal["higher", "lower"]
-    weight: float
-
-
-@dataclass(frozen=True)
-class Role:
-    key: str
-    name_zh: str
-    name_en: str
-    kpis: tuple[KpiSpec, ...]
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
-
-
-@dataclass(frozen=True)
-class ScorecardConfig:
-    roles: tuple[Role, ...]
-    source: str  # the file it came from, or "built-in"
-
-
-def load_config(path: Path | None = None, project_root: Path | None = None) -> ScorecardConfig:
-    """``path``, else ``scorecard.toml`` in ``project_root``, else the built-in default."""
-    if path is None and project_root is not None and (project_root / CONFIG_FILE).is_file():
-        path = project_root / CONFIG_FILE
-    if path is None:
-        return parse_config(DEFAULT_CONFIG, "built-in")
-    if not path.is_file():
-        raise ConfigError(f"scorecard config {path} does not exist", hint="give an existing file with --config")
-    return parse_config(path.read_text(encoding="utf-8"), str(path))
-
-
-def parse_config(text: str, source: str, cat: Catalogue | None = None) -> ScorecardConfig:
-    """Validate a scorecard TOML text; errors name ``source`` and the entry (``roles[2].kpis[1]``)."""
-    cat = cat or load_catalogue()
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}", hint="see docs/track.md for the layout") from exc
-    _no_extra(raw, {"roles"}, source, "the file")
-    roles_raw = raw.get("roles")
-    if not isinstance(roles_raw, list) or not roles_raw:
-        raise ConfigError(f"{source}: no [[roles]]", hint="add a [[roles]] table with key, name_zh, name_en and kpis")
-    roles, keys = [], set()
-    for i, r in enumerate(roles_raw):
-        where = f"roles[{i}]"
-        if not isinstance(r, dict):
-            raise ConfigError(f"{source}: {where} must be a table")
-        _no_extra(r, {"key", "name_zh", "name_en", "kpis"}, source, where)
-        key = r.get("key")
-        if not isinstance(key, str) or not key:
-            raise ConfigError(f'{source}: {where} needs a key (e.g. key = "ads")')
-        where = f"roles[{i}] ({key})"
-        if key in keys:
-            raise ConfigError(f"{source}: {where}: role key {key!r} is repeated")
-        keys.add(key)
-        kpis = r.get("kpis")
-        if not isinstance(kpis, list) or not kpis:
-            raise ConfigError(f"{source}: {where} has no [[roles.kpis]]", hint="give the role at least one KPI")
-        specs = tuple(_kpi(k, cat, source, f"{where}.kpis[{j}]") for j, k in enumerate(kpis))
-        roles.append(Role(key, str(r.get("name_zh", key)), str(r.get("name_en", key)), specs))
-    return ScorecardConfig(tuple(roles), source)
-
-
-def _no_extra(table: Mapping[str, Any], allowed: set[str], source: str, where: str) -> None:
-    extra = sorted(set(table) - allowed)
-    if extra:
-        raise ConfigError(f"{source}: {where}: unknown key {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _kpi(k: Any, cat: Catalogue, source: str, where: str) -> KpiSpec:
-    if not isinstance(k, dict):
-        raise ConfigError(f"{source}: {where} must be a table")
-    _no_extra(k, {"metric", "kind", "target", "direction", "weight"}, source, where)
-    metric = k.get("metric")
-    if not isinstance(metric, str) or metric not in cat.metrics:
-        raise ConfigError(
-            f"{source}: {where}: unknown metric {metric!r}",
-            hint=f"valid metrics: {', '.join(cat.metrics)} (see docs/metrics.md)",
-        )
-    where = f"{where} ({metric})"
-    kind = k.get("kind", "value")
-    if kind not in KINDS:
-        raise ConfigError(f"{source}: {where}: kind must be achievement or value, not {kind!r}")
-    m = cat.metrics[metric]
-    summable = additive(cat, metric) and m.unit in ("money", "count")
-    target = k.get("target", 1.0 if kind == "achievement" else "previous")
-    if kind == "achievement" and not summable:
-        raise ConfigError(
-            f"{source}: {where}: an achievement needs a metric with targets (a sum such as paid_amount)",
-            hint='use kind = "value" with a number target for rates',
-        )
-    if isinstance(target, bool) or not (isinstance(target, int | float) or target in ("targets", "previous")):
-        raise ConfigError(f'{source}: {where}: target must be a number, "targets" or "previous", not {target!r}')
-    if kind == "achievement" and isinstance(target, str):
-        raise ConfigError(f"{source}: {where}: an achievement's target is a rate such as 1.0 or 0.95")
-    if target == "targets" and not summable:
-        raise ConfigError(f"{source}: {where}: the targets table holds sums (paid_amount …), not {metric}")
-    direction = k.get("direction", "higher" if m.good == "up" or kind == "achievement" else "lower")
-    if direction not in DIRECTIONS:
-        raise ConfigError(f"{source}: {where}: direction must be higher or lower, not {direction!r}")
-    weight = k.get("weight", 1.0)
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-        raise ConfigError(f"{source}: {where}: weight must be a positive number, not {weight!r}")
-    rule: float | Literal["targets", "previous"] = float(target) if not isinstance(target, str) else target  # type: ignore[assignment]
-    return KpiSpec(metric, kind, rule, direction, float(weight))
-
-
 # ---------------------------------------------------------------- the scorecard
 
 
 @dataclass(frozen=True)
 class ScorecardParams:
-    """``week`` (ISO, ``2026-W47``) or ``month`` (``2026-11``); default: the newest complete week."""
+    """The period scored: ``period`` (a week or a calendar month, as the edge parsed it), or the text of
+    one: ``week`` (ISO, ``2026-W47``) or ``month`` (``2026-11``), read here once into ``period``;
+    default: the newest complete week. ``config``: a scorecard TOML (default: the project's
+    ``scorecard.toml``, else the built-in one)."""
 
     week: str | None = None
     month: str | None = None
     stores: tuple[str, ...] = ()
     config: Path | None = None
+    period: Period | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stores", tuple(self.stores))
-        if self.week and self.month:
-            raise QueryError("give a week or a month for the scorecard, not both")
+        if sum(x is not None and x != "" for x in (self.week, self.month, self.period)) > 1:
+            raise QueryError(
+                "give a week or a month for the scorecard, not both",
+                hint="--week 2026-W47 or --month 2026-11",
+                code="param.invalid",
+            )
+        if self.week:
+            object.__setattr__(self, "period", _parsed(self.week, "week", "an ISO week", "2026-W47"))
+        if self.month:
+            object.__setattr__(self, "period", _parsed(self.month, "month", "a month", "2026-11"))
+        if self.period is not None and self.period.grain not in ("week", "month"):
+            raise QueryError(
+                f"the scorecard scores a week or a calendar month, not {self.period.label}",
+                hint="give a week (2026-W47) or a month (2026-11)",
+                code="param.invalid",
+            )
+
+
+def _parsed(text: str, grain: str, what: str, example: str) -> Period:
+    try:
+        period = parse_period(text)
+    except QueryError:
+        period = None
+    if period is None or period.grain != grain:
+        raise QueryError(f"{text!r} is not {what}", hint=f"write it like {example}", code="param.invalid")
+    return period
 
 
 @dataclass
@@ -337,59 +190,58 @@ class ScorecardResult:
         )
 
 
-def scorecard_periods(wh: Any, stores: Sequence[str], week: str | None, month: str | None) -> tuple[Period, Period]:
-    """The week or month scored and the one before (default: the newest complete week)."""
-    from shopops.analyses.report import default_day, newest_day, periods
-
-    if month:
-        kind, day = "monthly", _month_day(month)
-    elif week:
-        kind, day = "weekly", _week_day(week)
-    else:
-        kind, day = "weekly", default_day("weekly", newest_day(wh, stores))
-    current, previous, _ = periods(kind, day)
-    newest = newest_day(wh, stores)
+def scorecard_periods(scope: Scope, period: Period | None) -> tuple[Period, Period]:
+    """The week or month scored and the one before it (default: the newest complete week)."""
+    newest = scope.newest_day()
+    current = period or Period.of(newest_complete_day("weekly", newest), "week")
     if current.start > newest:  # a week or month with no data yet would score as a miss
-        complete = periods(kind, default_day(kind, newest))[0]
+        kind = "monthly" if current.grain == "month" else "weekly"
+        complete = Period.of(newest_complete_day(kind, newest), current.grain)
         raise QueryError(
             f"{current.label} starts {current.start}, after the newest data day {newest}: nothing to score yet",
             hint=f"score a week or month with data, e.g. {complete.label}",
+            code="period.no_data",
         )
-    return current, previous
-
-
-def _week_day(text: str) -> date:
-    import re
-
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), flags=re.IGNORECASE)
-    try:
-        return date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else date.min
-    except ValueError:
-        pass
-    raise QueryError(f"{text!r} is not an ISO week; write it like 2026-W47")
-
-
-def _month_day(text: str) -> date:
-    import re
-
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise QueryError(f"{text!r} is not a month; write it like 2026-11")
-    return date(int(m[1]), int(m[2]), 1)
+    return current, current.previous()
 
 
 def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     """Score every role's KPIs over the period; see the module docstring."""
-    from shopops.analyses.report import newest_day, one_currency
+    scope = Scope.of(project_or_wh, params.stores).one_currency()
+    config = load_config(params.config, scope.wh.settings.root)
+    with scope.wh.reads():
+        current, previous = scorecard_periods(scope, params.period)
+        return _scored(scope, config, current, previous)
 
-    wh = warehouse_of(project_or_wh)
-    root = wh.settings.root
-    config = load_config(params.config, root)
-    stores = one_currency(wh, params.stores)
-    with wh.reads():
-        current, previous = scorecard_periods(wh, stores, params.week, params.month)
-        result = score(wh, config, stores, current, previous)
-    newest = newest_day(wh, stores)
+
+def build(ctx: Context, params: ScorecardParams) -> ScorecardResult:
+    """The registered analysis: the scorecard of ``ctx.scope`` over ``params.period``, else over
+    ``ctx.period`` compared with ``ctx.previous`` (else the period before it, :meth:`Period.previous`)."""
+    scope = stores_checked(ctx, params.stores).one_currency()
+    config = load_config(params.config, scope.wh.settings.root)
+    if params.period is not None:
+        current, previous = scorecard_periods(scope, params.period)
+    else:
+        current, previous = ctx.period, ctx.previous or ctx.period.previous()
+    return _scored(scope, config, current, previous)
+
+
+def present(result: ScorecardResult, lang: str) -> Section:
+    return result.section(lang)
+
+
+def report_section(ctx: Context, config: Path | None = None) -> Section | None:
+    """The scorecard section of a weekly or monthly report: ``ctx.period`` against ``ctx.previous`` (a
+    month against the month before, not against as many days before), in ``ctx.lang``; ``None`` when
+    the project has no ``scorecard.toml`` and no ``config`` is given."""
+    if config is None and not (ctx.wh.settings.root / CONFIG_FILE).is_file():
+        return None
+    return build(ctx, ScorecardParams(config=config)).section(ctx.lang)
+
+
+def _scored(scope: Scope, config: ScorecardConfig, current: Period, previous: Period) -> ScorecardResult:
+    result = score(scope, config, current, previous)
+    newest = scope.newest_day()
     if current.end > newest:  # a period still running: its actuals are to date, its targets whole
         result.notes.append(
             f"{current.label} runs to {current.end} but the data ends {newest}: actuals cover "
@@ -398,15 +250,14 @@ def scorecard(project_or_wh: Any, params: ScorecardParams) -> ScorecardResult:
     return result
 
 
-def score(
-    wh: Any, config: ScorecardConfig, stores: Sequence[str], current: Period, previous: Period
-) -> ScorecardResult:
+def score(scope: Scope, config: ScorecardConfig, current: Period, previous: Period) -> ScorecardResult:
     """The scorecard of ``config`` over ``current`` (``previous`` for "previous" targets)."""
+    wh, stores = scope.wh, scope.names
     cat = load_catalogue()
     metrics = list(dict.fromkeys(k.metric for r in config.roles for k in r.kpis))
     notes: list[str] = []
-    now = _values(wh, cat, metrics, stores, current, notes)
-    before = _values(wh, cat, metrics, stores, previous, notes)
+    now = _values(scope, cat, metrics, current, notes)
+    before = _values(scope, cat, metrics, previous, notes)
     needs_targets = {k.metric for r in config.roles for k in r.kpis if k.kind == "achievement" or k.target == "targets"}
     goals: dict[str, Decimal | None] = {}
     for m in needs_targets:
@@ -431,19 +282,15 @@ def score(
                 "kpis": len(rows),
             }
         )
-    currency = {s.name: s.currency for s in wh.settings.stores}.get(stores[0])
-    return ScorecardResult(config, current, previous, tuple(stores), currency, kpis, roles, notes)
+    return ScorecardResult(config, current, previous, stores, scope.currency, kpis, roles, notes)
 
 
-def _values(
-    wh: Any, cat: Catalogue, metrics: Sequence[str], stores: Sequence[str], period: Period, notes: list[str]
-) -> dict[str, Any]:
-    """The metrics over ``period`` for ``stores``; a metric no store can give is None (noted)."""
-    fields = [wh.fields_available(s) for s in stores]
+def _values(scope: Scope, cat: Catalogue, metrics: Sequence[str], period: Period, notes: list[str]) -> dict[str, Any]:
+    """The metrics over ``period`` for the stores in scope; a metric no store can give is None (noted)."""
+    stores = scope.names
 
     def available(m: str) -> bool:
-        needs = [n.split(".", 1) for n in cat.needs(m)]
-        return any(all(c in f.get(t, set()) for t, c in needs) for f in fields)
+        return any(all(scope.has(s, n) for n in cat.needs(m)) for s in stores)
 
     usable = [m for m in metrics if available(m)]
     for m in metrics:
@@ -453,7 +300,7 @@ def _values(
                 notes.append(note)
     if not usable:
         return {}
-    df = query(wh, usable, start=period.start, end=period.end, where={"store": list(stores)})
+    df = query(scope.wh, usable, start=period.start, end=period.end, where={"store": list(stores)})
     for n in df.attrs.get("notes", []):
         if n not in notes:
             notes.append(n)
@@ -616,22 +463,33 @@ def scorecard_section(
     config: Path | None = None,
     label: str = "",
 ) -> Section | None:
-    """The scorecard section for a report over ``start``–``end`` (compared with the same number of days
-    before), or ``None`` when the project has no ``scorecard.toml`` and no ``config`` is given."""
-    from shopops.analyses.report import one_currency
+    """The keyword form of :func:`report_section`, for notebooks and scripts: the
+    days ``start``–``end`` (a calendar week or month is compared with the one before it)."""
+    period = _period_of(start, end)
+    ctx = Context.create(Scope.of(project_or_wh, stores), replace(period, label=label or period.label), lang=lang)
+    return report_section(ctx, config)
 
-    wh = warehouse_of(project_or_wh)
-    root = wh.settings.root
-    if config is None and not (root / CONFIG_FILE).is_file():
-        return None
-    cfg = load_config(config, root)
-    days = (end - start).days + 1
-    current = Period(start, end, label or f"{start}_{end}")
-    previous = Period(start - timedelta(days=days), start - timedelta(days=1), "")
-    return score(wh, cfg, one_currency(wh, stores), current, previous).section(lang)
+
+def _period_of(start: date, end: date) -> Period:
+    """The calendar week, month or quarter that is exactly ``start``–``end``, else the range of days."""
+    for grain in ("week", "month", "quarter"):
+        period = Period.of(start, grain)
+        if (period.start, period.end) == (start, end):
+            return period
+    return Period.span(start, end)
+
+
+ANALYSIS: Analysis[ScorecardParams, ScorecardResult] = Analysis(
+    "scorecard",
+    ScorecardParams,
+    build,
+    present,
+    title=("岗位考核表", "KPI scorecard per role"),
+)
 
 
 __all__ = [
+    "ANALYSIS",
     "CONFIG_FILE",
     "DEFAULT_CONFIG",
     "SCORE_CAP",
@@ -640,9 +498,12 @@ __all__ = [
     "ScorecardConfig",
     "ScorecardParams",
     "ScorecardResult",
+    "build",
     "kpi_score",
     "load_config",
     "parse_config",
+    "present",
+    "report_section",
     "score",
     "scorecard",
     "scorecard_section",
