@@ -17,7 +17,7 @@ from shopops.analyses.base import Analysis, Context
 from shopops.analyses.decompose import decompose, metric_queries
 from shopops.analyses.kpis import EFFECTS, decompose_params
 from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause
-from shopops.analyses.rows import Rows, SectionParams, Words, records
+from shopops.analyses.rows import Rows, SectionParams, Words, effect_columns, records
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.query import MetricQuery
 from shopops.reports.model import Chart, Column, Section, Table
@@ -73,20 +73,6 @@ def attribution_queries(ctx: Context, params: SectionParams) -> list[MetricQuery
     return out
 
 
-def _effect_columns(w: Words) -> list[Column]:
-    s = w.say
-    return [
-        Column("segment", s.t("segment")),
-        Column("paid_amount_base", s.t("previous"), "money"),
-        Column("paid_amount_current", s.t("current"), "money"),
-        Column("paid_amount_change", s.t("change"), "money"),
-        Column("traffic_effect", s.t("traffic_effect"), "money"),
-        Column("conversion_effect", s.t("conversion_effect"), "money"),
-        Column("order_value_effect", s.t("order_value_effect"), "money"),
-        Column("not_decomposed", s.t("not_decomposed"), "money"),
-    ]
-
-
 def present_attribution(rows: Rows, lang: str) -> Section:
     w = Words(lang, rows.kind)
     s = w.say
@@ -110,7 +96,7 @@ def present_attribution(rows: Rows, lang: str) -> Section:
         section.text.append(s.attribution(total))
     else:
         section.text.append(s.not_decomposable(str(total.get("reason") or "")))
-    columns = _effect_columns(w)
+    columns = effect_columns(w)
     if rows.tables.get("by_store"):
         section.tables.append(Table("by_store", s.t("by_store"), columns, rows.tables["by_store"]))
         section.charts.append(

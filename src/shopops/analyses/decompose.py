@@ -32,10 +32,13 @@ from typing import Any
 
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
+from shopops.analyses.rows import Words, effect_columns, records
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
 from shopops.metrics.batch import Batch
-from shopops.metrics.catalogue import Catalogue
+from shopops.metrics.catalogue import Catalogue, load_catalogue
+from shopops.reports.model import Chart, Section, Table
 from shopops.warehouse.store import warehouse_of
 
 CENT = Decimal("0.01")
@@ -328,4 +331,74 @@ def _total_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return total
 
 
-__all__ = ["DecomposeParams", "DecomposeResult", "decompose", "lmdi", "lmdi_float"]
+# ---------------------------------------------------------------- the registered analysis
+
+
+@dataclass(frozen=True)
+class DecomposeRun:
+    """What a registered run chooses beyond its scope and periods (the run's period against the one it is
+    compared with): ``by`` a dimension to decompose each segment of, ``source`` ``orders`` or ``traffic``."""
+
+    by: str | None = None
+    source: str = "orders"
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise QueryError(
+                f"unknown source {self.source!r}", hint=f"choose from {', '.join(SOURCES)}", code="param.invalid"
+            )
+        if self.by is not None and self.by not in load_catalogue().dimensions:
+            raise QueryError(f"unknown dimension {self.by!r}", hint="e.g. store, channel, device", code="param.invalid")
+
+
+def _build(ctx: Context, run: DecomposeRun) -> DecomposeResult:
+    result = decompose(ctx.wh, _build_params(ctx, run), batch=ctx.batch)
+    ctx.note(*result.notes)
+    return result
+
+
+def _queries(ctx: Context, run: DecomposeRun) -> list[MetricQuery]:
+    return list(metric_queries(_build_params(ctx, run), ctx.catalogue).values())
+
+
+def _build_params(ctx: Context, run: DecomposeRun) -> DecomposeParams:
+    return DecomposeParams(
+        ctx.period.start, ctx.period.end, ctx.compared.start, ctx.compared.end, run.by, ctx.stores, run.source
+    )
+
+
+def _present(result: DecomposeResult, lang: str) -> Section:
+    w = Words(lang, "range")
+    s = w.say
+    rows = records(result.table)
+    for r in rows:
+        if r["segment"] == TOTAL:
+            r["segment"] = s.t("total")
+    section = Section("decompose", s.t("attribution"))
+    section.tables.append(Table("segments", s.t("attribution"), effect_columns(w), rows))
+    section.charts.append(Chart("effects", s.t("attribution"), "bar", "segments", "segment", tuple(EFFECTS)))
+    total = records(result.table)[-1]
+    section.text.append(s.attribution(total) if total["decomposable"] else s.not_decomposable(str(total["reason"])))
+    return section
+
+
+EFFECTS = ("traffic_effect", "conversion_effect", "order_value_effect")
+ANALYSIS: Analysis[DecomposeRun, DecomposeResult] = Analysis(
+    "decompose",
+    DecomposeRun,
+    _build,
+    _present,
+    queries=_queries,
+    title=("支付金额变化拆解（流量 × 转化率 × 客单价）", "Paid amount change: traffic × conversion × spend per buyer"),
+    needs=("period", "compare"),
+)
+
+__all__ = [
+    "ANALYSIS",
+    "DecomposeParams",
+    "DecomposeResult",
+    "DecomposeRun",
+    "decompose",
+    "lmdi",
+    "lmdi_float",
+]

@@ -41,12 +41,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from shopops.analyses.base import Analysis, Context
 from shopops.analyses.decompose import SOURCES, check_periods
+from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
 from shopops.metrics import MetricQuery
 from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.gaps import Scope, history_notes
+from shopops.reports.model import Column, Section, Table
 from shopops.warehouse.store import Warehouse, warehouse_of
 
 DEFAULT_DIMENSIONS = ("channel", "device", "province", "category", "buyer_type", "store")
@@ -485,10 +488,103 @@ def _with_money(table: pd.DataFrame, elements: Mapping[str, pd.DataFrame]) -> pd
     return table
 
 
+# ---------------------------------------------------------------- the registered analysis
+
+
+@dataclass(frozen=True)
+class RootCauseRun:
+    """What a registered run chooses beyond its scope and periods (the run's period against the one it is
+    compared with): the ``metric`` that moved, the candidate ``dimensions`` (empty: those the metric
+    supports), ``source`` ``orders`` or ``traffic``, and ``show_all`` segments or only the root causes."""
+
+    metric: str = "paid_amount"
+    dimensions: tuple[str, ...] = ()
+    source: str = "orders"
+    show_all: bool = False
+
+    def __post_init__(self) -> None:
+        cat = load_catalogue()
+        if self.metric not in cat.metrics:
+            raise QueryError(
+                f"unknown metric {self.metric!r}", hint="`shopops metrics --list` lists them", code="param.invalid"
+            )
+        if self.source not in SOURCES:
+            raise QueryError(
+                f"unknown source {self.source!r}", hint=f"choose from {', '.join(SOURCES)}", code="param.invalid"
+            )
+        object.__setattr__(self, "dimensions", tuple(self.dimensions))
+
+
+def _build(ctx: Context, run: RootCauseRun) -> RootCauseResult:
+    stores = ctx.stores
+    dims = run.dimensions  # empty: those of DEFAULT_DIMENSIONS the metric supports
+    params = RootCauseParams(
+        run.metric,
+        ctx.period.start,
+        ctx.period.end,
+        ctx.compared.start,
+        ctx.compared.end,
+        dimensions=dims,
+        stores=stores,
+        source=run.source,
+    )
+    result = rootcause(ctx.wh, params, batch=ctx.batch)
+    ctx.note(*result.notes)
+    if not run.show_all and not result.table.empty:
+        causes = result.table[result.table["root_cause"].astype(bool)]
+        result.table = causes if not causes.empty else result.table[result.table["rank"] == 1]
+    return result
+
+
+def _present(result: RootCauseResult, lang: str) -> Section:
+    w = Words(lang, "range")
+    s = w.say
+    metric = result.params.metric
+    unit = w.unit(metric)
+    title = f"{s.t('root_cause')} · {w.name(metric)}"
+    ranking = [{**r, "dimension": w.dimension(str(r["dimension"]))} for r in records(result.dimensions)]
+    segments = [{**r, "dimension": w.dimension(str(r["dimension"]))} for r in records(result.table)]
+    dim_cols = [
+        Column("rank", "#", "count"),
+        Column("dimension", s.t("dimension")),
+        Column("explanatory_power", s.t("explanatory_power"), "ratio"),
+        Column("surprise", s.t("surprise"), "score"),
+    ]
+    seg_cols = [
+        Column("rank", "#", "count"),
+        Column("dimension", s.t("dimension")),
+        Column("segment", s.t("segment")),
+        Column("base", s.t("previous"), unit),
+        Column("current", s.t("current"), unit),
+        Column("change", s.t("change"), "pp" if unit == "ratio" else unit),
+        Column("explanatory_power", s.t("explanatory_power"), "ratio"),
+        Column("surprise", s.t("surprise"), "score"),
+    ]
+    section = Section("rootcause", title)
+    section.tables += [
+        Table("dimensions", s.t("dimension"), dim_cols, ranking),
+        Table("segments", title, seg_cols, segments),
+    ]
+    if segments:
+        section.text.append(s.root_cause(w.name(metric), segments[0], unit))
+    return section
+
+
+ANALYSIS: Analysis[RootCauseRun, RootCauseResult] = Analysis(
+    "rootcause",
+    RootCauseRun,
+    _build,
+    _present,
+    title=("根因定位：哪个维度、哪些细分解释了变化", "Root cause: which dimension and segments explain a change"),
+    needs=("period", "compare"),
+)
+
 __all__ = [
+    "ANALYSIS",
     "DEFAULT_DIMENSIONS",
     "RootCauseParams",
     "RootCauseResult",
+    "RootCauseRun",
     "adtributor",
     "explain",
     "metric_parts",

@@ -82,6 +82,21 @@ class Words:
         return cols
 
 
+def effect_columns(w: Words) -> list[Column]:
+    """The columns of an LMDI table: the segment, both periods' paid amount, the change and its parts."""
+    s = w.say
+    return [
+        Column("segment", s.t("segment")),
+        Column("paid_amount_base", s.t("previous"), "money"),
+        Column("paid_amount_current", s.t("current"), "money"),
+        Column("paid_amount_change", s.t("change"), "money"),
+        Column("traffic_effect", s.t("traffic_effect"), "money"),
+        Column("conversion_effect", s.t("conversion_effect"), "money"),
+        Column("order_value_effect", s.t("order_value_effect"), "money"),
+        Column("not_decomposed", s.t("not_decomposed"), "money"),
+    ]
+
+
 def clean(value: Any) -> Any:
     """A plain Python value: ``None`` for NA/NaN/NaT, numpy scalars as Python numbers, Decimals as they are."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -188,6 +203,7 @@ __all__ = [
     "by_store",
     "change",
     "clean",
+    "effect_columns",
     "first",
     "merge",
     "product_titles",
