@@ -16,7 +16,7 @@ import pandas as pd
 from shopops.analyses.base import Analysis, Context
 from shopops.analyses.decompose import decompose, metric_queries
 from shopops.analyses.kpis import EFFECTS, decompose_params
-from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause
+from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause, segment_columns
 from shopops.analyses.rows import Rows, SectionParams, Words, effect_columns, records
 from shopops.errors import NotAvailableError, QueryError
 from shopops.metrics.query import MetricQuery
@@ -224,16 +224,7 @@ def present_root_cause(rows: Rows, lang: str) -> Section | None:
     section = Section("root_cause", s.t("root_cause"))
     for metric, found in rows.tables.items():
         unit = w.unit(metric)
-        cols = [
-            Column("rank", "#", "count"),
-            Column("dimension", s.t("dimension")),
-            Column("segment", s.t("segment")),
-            Column("base", s.t("previous"), unit),
-            Column("current", s.t("current"), unit),
-            Column("change", s.t("change"), "pp" if unit == "ratio" else unit),
-            Column("explanatory_power", s.t("explanatory_power"), "ratio"),
-            Column("surprise", s.t("surprise"), "score"),
-        ]
+        cols = segment_columns(w, unit)
         shown = [{**r, "dimension": w.dimension(str(r["dimension"]))} for r in found]
         section.tables.append(Table(f"root_cause_{metric}", f"{s.t('root_cause')} · {w.name(metric)}", cols, shown))
         if metric == "paid_amount":

@@ -536,6 +536,22 @@ def _build(ctx: Context, run: RootCauseRun) -> RootCauseResult:
     return result
 
 
+def segment_columns(w: Words, unit: Any) -> list[Column]:
+    """The columns of a table of segments: rank, dimension, segment, both periods, the change, the
+    explanatory power and the surprise."""
+    s = w.say
+    return [
+        Column("rank", "#", "count"),
+        Column("dimension", s.t("dimension")),
+        Column("segment", s.t("segment")),
+        Column("base", s.t("previous"), unit),
+        Column("current", s.t("current"), unit),
+        Column("change", s.t("change"), "pp" if unit == "ratio" else unit),
+        Column("explanatory_power", s.t("explanatory_power"), "ratio"),
+        Column("surprise", s.t("surprise"), "score"),
+    ]
+
+
 def _present(result: RootCauseResult, lang: str) -> Section:
     w = Words(lang, "range")
     s = w.say
@@ -550,16 +566,7 @@ def _present(result: RootCauseResult, lang: str) -> Section:
         Column("explanatory_power", s.t("explanatory_power"), "ratio"),
         Column("surprise", s.t("surprise"), "score"),
     ]
-    seg_cols = [
-        Column("rank", "#", "count"),
-        Column("dimension", s.t("dimension")),
-        Column("segment", s.t("segment")),
-        Column("base", s.t("previous"), unit),
-        Column("current", s.t("current"), unit),
-        Column("change", s.t("change"), "pp" if unit == "ratio" else unit),
-        Column("explanatory_power", s.t("explanatory_power"), "ratio"),
-        Column("surprise", s.t("surprise"), "score"),
-    ]
+    seg_cols = segment_columns(w, unit)
     section = Section("rootcause", title)
     section.tables += [
         Table("dimensions", s.t("dimension"), dim_cols, ranking),

@@ -49,15 +49,12 @@ PATTERNS: tuple[Pattern, ...] = ("calendar", "445", "454", "544")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@dataclass(frozen=True)
-class Span:
-    """One period of a fiscal year: ``start``–``end`` inclusive; ``parent`` is the enclosing span's label."""
+class Days:
+    """What a run of days ``start``–``end`` (both included) knows of itself: shared by :class:`Span` and
+    :class:`~shopops.calendar.period.Period`."""
 
-    level: Level
-    label: str
     start: date
     end: date
-    parent: str | None
 
     @property
     def days(self) -> int:
@@ -69,6 +66,17 @@ class Span:
     def dates(self) -> Iterator[date]:
         for i in range(self.days):
             yield self.start + timedelta(days=i)
+
+
+@dataclass(frozen=True)
+class Span(Days):
+    """One period of a fiscal year: ``start``–``end`` inclusive; ``parent`` is the enclosing span's label."""
+
+    level: Level
+    label: str
+    start: date
+    end: date
+    parent: str | None
 
 
 class FiscalCalendar:

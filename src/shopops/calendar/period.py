@@ -33,13 +33,12 @@ Period(start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 28), label='2
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from shopops.calendar import grains
-from shopops.calendar.fiscal import FiscalCalendar, Span
+from shopops.calendar.fiscal import Days, FiscalCalendar, Span
 from shopops.errors import QueryError
 
 #: the grains a :class:`Period` can have; ``range`` is any run of days
@@ -55,7 +54,7 @@ _FISCAL_LEVEL = {
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(Days):
     """The days ``start``–``end`` (both included), how operators name them (``label``) and what kind of
     period they are (``grain``: a day, an ISO week, a calendar or fiscal month…, or a ``range``).
 
@@ -105,17 +104,6 @@ class Period:
         return cls(span.start, span.end, span.label, grain)
 
     # ------------------------------------------------------------ facts
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def __contains__(self, d: object) -> bool:
-        return isinstance(d, date) and self.start <= d <= self.end
-
-    def dates(self) -> Iterator[date]:
-        for i in range(self.days):
-            yield self.start + timedelta(days=i)
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label, "days": self.days}
