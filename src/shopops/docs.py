@@ -134,7 +134,69 @@ def metrics() -> str:
     return "\n".join(lines)
 
 
-PAGES = {"data-model.md": data_model, "sources.md": sources, "metrics.md": metrics}
+def analyses() -> str:
+    """docs/analyses.md: every registered analysis, its options and what it needs, from the registry."""
+    import dataclasses
+
+    from shopops.compositions import registry
+
+    lines = [
+        HEADER,
+        "# Analyses / 分析",
+        "",
+        "Every analysis and report section is registered by name (`shopops.compositions.registry`). The CLI",
+        "(`shopops analyze run NAME`), the reports, and later the web server and the scheduler run them from",
+        "there, for a scope (stores of one currency) and a period resolved once, in zh or en. Each keeps one",
+        "contract (`shopops.analyses.base`): validated `Params`, the metric queries it will ask, `build` →",
+        "data, `present` → a report section. How to add one: [ARCHITECTURE.md](ARCHITECTURE.md).",
+        "",
+        "所有分析与报表模块都按名称登记；命令行、报表、网页与定时推送都从同一登记表运行，店铺范围与期间只解析一次。",
+        "",
+        "```bash",
+        "shopops analyze --list",
+        "shopops analyze run decompose --period 2026-10 --param by=store --format md",
+        "```",
+        "",
+        "```python",
+        "from shopops.analyses.base import Context, params_from",
+        "from shopops.calendar import parse_period",
+        "from shopops.compositions import registry",
+        "from shopops.project import Project",
+        "from shopops.warehouse.scope import Scope",
+        "",
+        'project = Project.open("demo")',
+        'scope = Scope.resolve(project, ["tmall_flagship"])  # the stores, resolved once',
+        'period = parse_period("2026-10")                     # the one period parser',
+        'ctx = Context.create(scope, period, previous=period.previous(), yoy=period.year_ago(), lang="en")',
+        'analysis = registry.get("decompose")',
+        'result, section = analysis.run(ctx, params_from(analysis.params, {"by": "channel"}), "en")',
+        "section.tables[0].rows  # the figures; result.table is the data behind them",
+        "```",
+        "",
+        "`needs`: `period` (a period to run over), `compare` (the period before it too).",
+        "",
+        "| name | 中文 | English | options (default) | needs |",
+        "|---|---|---|---|---|",
+    ]
+    for a in registry.all_analyses():
+        fields = dataclasses.fields(a.params)  # type: ignore[arg-type]
+        options = ", ".join(f"`{f.name}`" + (f" ({_default(f)})" if _default(f) else "") for f in fields) or "—"
+        lines.append(f"| `{a.name}` | {a.title[0]} | {a.title[1]} | {options} | {', '.join(a.needs)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _default(f: object) -> str:
+    import dataclasses
+
+    value = getattr(f, "default", dataclasses.MISSING)
+    if value is dataclasses.MISSING:
+        return "required" if getattr(f, "default_factory", dataclasses.MISSING) is dataclasses.MISSING else ""
+    if isinstance(value, tuple) and len(value) > 4:
+        return f"{len(value)} values"
+    return repr(value).replace("|", "\\|")
+
+
+PAGES = {"data-model.md": data_model, "sources.md": sources, "metrics.md": metrics, "analyses.md": analyses}
 
 
 def write(folder: Path) -> list[Path]:

@@ -126,3 +126,20 @@ def test_every_analysis_builds_presents_and_renders(shop: Project, name: str, tm
         assert [t["id"] for t in shown["tables"]] == [t.id for t in section.tables]
         assert [len(t["rows"]) for t in shown["tables"]] == [len(t.rows) for t in section.tables]
         assert paths["xlsx"].stat().st_size > 0
+
+
+def test_the_documented_python_example_runs(shop: Project) -> None:
+    """docs/analyses.md's Python example, on this shop (its folder for "demo", September for October)."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "analyses.md").read_text(encoding="utf-8")
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace('Project.open("demo")', f"Project.open({str(shop.settings.root)!r})")
+    code = code.replace('"2026-10"', '"2026-09"')
+    scope: dict[str, Any] = {}
+    exec(compile(code, "docs/analyses.md", "exec"), scope)
+    section, result = scope["section"], scope["result"]
+    assert section.id == "decompose" and section.title == "What moved paid amount"
+    total = result.table.iloc[-1]
+    assert total["segment"] == "total"
+    parts = total["traffic_effect"] + total["conversion_effect"] + total["order_value_effect"]
+    assert parts + total["not_decomposed"] == total["paid_amount_change"]  # to the cent
+    assert len(section.tables[0].rows) == len(result.table)
