@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from shopops.cli.dates import required_day as _day
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -17,13 +17,6 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command("decompose")(decompose_cmd)
     app.command("rootcause")(rootcause_cmd)
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
 
 
 def _printed_as(table: pd.DataFrame, fmt: str) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from shopops.cli.dates import day_option
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -19,15 +19,6 @@ if TYPE_CHECKING:
 
 def register(app: typer.Typer) -> None:
     app.command("clv")(clv_cmd)
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--end") from exc
 
 
 def clv_cmd(
@@ -60,7 +51,7 @@ def clv_cmd(
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise typer.BadParameter(f"{out.name}: write a .csv or .xlsx file", param_hint="--out")
     params = ClvParams(
-        end=_day(end),
+        end=day_option(end, "--end"),
         model=model,
         horizon_months=horizon_months,
         monthly_discount=discount,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from shopops.cli.dates import day_option as _day
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -26,15 +27,6 @@ def register(app: typer.Typer) -> None:
     app.command("buyers")(buyers_cmd)
     app.command("cohorts")(cohorts_cmd)
     app.command("rfm")(rfm_cmd)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
 
 
 def _required(text: str | None, option: str) -> date:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from shopops.cli.dates import day_option as _day
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -24,15 +24,6 @@ TO = typer.Option("--to", help="Last payment day (inclusive).")
 STORE = typer.Option("--store", "-s", help="Only this store (repeatable).")
 FORMAT = typer.Option("--format", help="table, csv or json.")
 LIMIT = typer.Option("--limit", help="Rows shown per table in table format (csv/json: all).")
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
 
 
 def _pick(views: dict[str, pd.DataFrame], view: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from shopops.cli.analyze_customers import _day
+from shopops.cli.dates import day_option as _day
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from shopops.cli.dates import required_day
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _generate(
 ) -> SampleResult:
     from shopops.sample import SampleSpec, generate
 
-    kwargs = {"end_date": date.fromisoformat(end)} if end else {}
+    kwargs = {"end_date": required_day(end, "--end")} if end else {}
     spec = SampleSpec(
         stores=stores,
         days=days,

@@ -9,6 +9,7 @@ import typer
 
 from shopops.cli.calendar_options import CalendarOption, WeeksOption, WeekStartOption, calendar_choice
 from shopops.cli.console import print_report_table
+from shopops.cli.dates import day_option
 from shopops.cli.state import STATE
 
 if TYPE_CHECKING:
@@ -98,7 +99,6 @@ def track_cmd(
 
     Example: shopops track --week 2026-W47 --store tmall_flagship
     """
-    from datetime import date
 
     from shopops.calendar.fiscal import fiscal_calendar
     from shopops.plan.track import TrackParams, focus_period, track
@@ -106,10 +106,7 @@ def track_cmd(
     if sum(bool(x) for x in (week, month, to_date)) > 1:
         raise typer.BadParameter("give one of --week, --month, --to-date")
     pattern, weeks, start = calendar_choice(calendar, weeks, week_start)
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError as exc:
-        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from exc
+    day = day_option(as_of, "--as-of")
     formats = _formats(fmt)
     project = STATE.open_project()
     with project:

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from shopops.warehouse.schema import TABLES
+from shopops.warehouse.scope import pay_time as scope_pay_time
 from shopops.warehouse.store import Warehouse
 
 
@@ -70,12 +71,8 @@ def _with_stores(t: ir.Table, ctx: FactContext, **columns: ir.Value) -> ir.Table
 
 
 def pay_time(o: ir.Table, ctx: FactContext) -> ir.TimestampValue:
-    """The payment time of an order; orders of a store whose sources have no payment time count as
-    paid when created (such exports list completed sales only, e.g. invoices)."""
-    paid = o[col("orders", "paid_at")]
-    if not ctx.no_paid_at:
-        return paid  # type: ignore[no-any-return]
-    return ibis.ifelse(o.store.isin(ctx.no_paid_at), o[col("orders", "created_at")], paid)  # type: ignore[no-any-return]
+    """The payment time of an order (:func:`shopops.warehouse.scope.pay_time`, on this layer's prefixed columns)."""
+    return scope_pay_time(o, ctx.no_paid_at, paid_at=col("orders", "paid_at"), created_at=col("orders", "created_at"))
 
 
 def _near(ts: ir.TimestampValue, first: date | None, last: date | None) -> ir.BooleanValue | None:

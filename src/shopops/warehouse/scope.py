@@ -205,12 +205,16 @@ class Scope:
         return tuple(n for n in self.names if self.has(n, "orders.created_at") and not self.has(n, "orders.paid_at"))
 
 
-def pay_time(orders: ir.Table, without_paid_at: Sequence[str]) -> ir.TimestampValue:
+def pay_time(
+    orders: ir.Table, without_paid_at: Sequence[str], *, paid_at: str = "paid_at", created_at: str = "created_at"
+) -> ir.TimestampValue:
     """When an order counts as paid: ``paid_at``; for the stores in ``without_paid_at`` (their imports
-    carry no payment time) ``created_at``. The one place this rule is written."""
+    carry no payment time: invoice files list completed sales only) ``created_at``. The one place this
+    rule is written; ``paid_at`` / ``created_at`` name the columns where a query has renamed them."""
+    paid = orders[paid_at]
     if not without_paid_at:
-        return orders.paid_at  # type: ignore[no-any-return]
-    return ibis.ifelse(orders.store.isin(list(without_paid_at)), orders.created_at, orders.paid_at)  # type: ignore[no-any-return]
+        return paid  # type: ignore[no-any-return]
+    return ibis.ifelse(orders.store.isin(list(without_paid_at)), orders[created_at], paid)  # type: ignore[no-any-return]
 
 
 def _fields(wh: Warehouse, store: str) -> frozenset[str]:
