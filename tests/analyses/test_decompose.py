@@ -323,3 +323,37 @@ def test_params_are_validated_and_registered() -> None:
     with pytest.raises(QueryError, match="needs dates"):
         DecomposeParams(start="2026-01-01", end=date(2026, 1, 1), base_start=BASE[0], base_end=BASE[1])  # type: ignore[arg-type]
     assert ANALYSES["decompose"] is decompose
+
+
+def test_stores_of_different_currencies_are_not_added_up(tmp_path: Path) -> None:
+    """Issue 12 (1): by store, a CNY and a USD store each decompose on their own; the total row adds no
+    money (it used to print yuan + dollars) and a note says why."""
+    p = Project.init(
+        tmp_path / "p",
+        stores=[{"name": "cn", "platform": "tmall"}, {"name": "us", "platform": "other", "currency": "USD"}],
+    )
+    for store, amounts in (("cn", ("100.00", "300.00")), ("us", ("10.00", "20.00"))):
+        orders = [
+            (f"{store}{i}", f"b{i}", f"{d} 10:00:00", f"{d} 10:01:00", a, a)
+            for i, (d, a) in enumerate(zip(("2026-01-01", "2026-01-08"), amounts, strict=True))
+        ]
+        traffic = [(d, "", "", 10, 30, 0, 0, 0) for d in ("2026-01-01", "2026-01-08")]
+        header = "order_id,buyer_id,created_at,paid_at,total_amount,paid_amount"
+        p.import_files(
+            [write_csv(tmp_path / f"{store}.csv", header, orders)], store=store, source="generic", kind="orders"
+        )
+        p.import_files(
+            [write_csv(tmp_path / f"{store}-t.csv", TRAFFIC, traffic)], store=store, source="generic", kind="traffic"
+        )
+    with p:
+        result = decompose(p, params(by="store"))
+    got = rows(result)
+    assert got["cn"]["paid_amount_change"] == D("200.00") and got["us"]["paid_amount_change"] == D("10.00")
+    total = got["total"]
+    assert all(
+        total[c] is None for c in ("paid_amount_base", "paid_amount_current", "paid_amount_change", "traffic_effect")
+    )
+    assert total["decomposable"] is False and "CNY, USD" in total["reason"]
+    assert any("different currencies (CNY, USD)" in n and "not added up" in n for n in result.notes)
+    with p:  # one currency's stores still add up
+        assert rows(decompose(p, params(by="store", stores=("cn",))))["total"]["paid_amount_change"] == D("200.00")

@@ -39,6 +39,7 @@ from shopops.metrics import MetricQuery
 from shopops.metrics.batch import Batch
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.reports.model import Chart, Section, Table
+from shopops.warehouse.scope import Scope
 from shopops.warehouse.store import warehouse_of
 
 CENT = Decimal("0.01")
@@ -252,7 +253,13 @@ def decompose(project_or_warehouse: Any, params: DecomposeParams, *, batch: Batc
             reasons[segment] = str(row["reason"])
         rows.append(row)
     if params.by or not rows:
-        rows.append(_total_row(rows))
+        currencies = _currencies(project_or_warehouse, batch, params)
+        rows.append(_total_row(rows) if len(currencies) < 2 else _mixed_total(rows, currencies))
+        if len(currencies) > 1:
+            notes.append(
+                f"total: the stores hold different currencies ({', '.join(currencies)}); their amounts are not"
+                " added up — each segment stands on its own, or ask for one currency's stores with --store"
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     for c in ("uv_base", "uv_current", "buyers_base", "buyers_current"):
         table[c] = table[c].astype("Int64")  # counts; <NA> where the metric layer has no figure
@@ -318,6 +325,21 @@ def _sum(rows: list[dict[str, Any]], column: str) -> Any:
     if not values or len(values) < len(rows):
         return None
     return sum(values, Decimal("0.00") if isinstance(values[0], Decimal) else 0)
+
+
+def _currencies(source: Any, batch: Batch, params: DecomposeParams) -> tuple[str, ...]:
+    """The currencies of the stores the segments add up (a scope of several is never summed)."""
+    if batch.within is not None:
+        return (batch.within.narrow(params.stores) if params.stores else batch.within).currencies
+    return Scope.of(source, params.stores).currencies
+
+
+def _mixed_total(rows: list[dict[str, Any]], currencies: tuple[str, ...]) -> dict[str, Any]:
+    """The total row of segments in different currencies: no amount (money of different currencies is
+    never added), only the counts that do add up are left out too (visitors may overlap)."""
+    total: dict[str, Any] = dict.fromkeys(COLUMNS)
+    total.update(segment=TOTAL, decomposable=False, reason=f"different currencies ({', '.join(currencies)})")
+    return total
 
 
 def _total_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
