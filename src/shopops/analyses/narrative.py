@@ -16,7 +16,7 @@ from shopops.reports.model import Kpi, Period, Section, format_value
 
 #: the report's labels, key -> (zh, en); the words live in the message catalogue (shopops.i18n)
 LABELS: dict[str, tuple[str, str]] = pairs("report")
-WEEKDAYS = words("weekday", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+WEEKDAYS = words("weekday")  # Monday first
 _PARTS = ("this", "compare", "previous", "name")
 #: per report kind: (this period, the comparison, the previous period, the kind's name)
 PERIOD_WORDS = {

@@ -96,9 +96,15 @@ def pairs(domain: str) -> dict[str, tuple[str, str]]:
     return dict(_entries(domain))
 
 
-def words(domain: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The texts of ``keys`` in order, as ``(zh texts, en texts)``: a domain read as a sequence."""
+def words(domain: str, keys: tuple[str, ...] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The texts of ``keys`` (default: every key, in the catalogue's order) as ``(zh texts, en texts)``:
+    a domain read as a sequence, such as the days of the week.
+
+    >>> words("weekday")[1][:2]
+    ('Mon', 'Tue')
+    """
     entries = _entries(domain)
+    keys = tuple(entries) if keys is None else keys
     missing = [k for k in keys if k not in entries]
     if missing:
         raise KeyError(f"no message {missing[0]!r} in domain {domain!r}")
