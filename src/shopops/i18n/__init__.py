@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from shopops.errors import ConfigError, QueryError
 
@@ -36,23 +36,39 @@ Catalogue = Mapping[str, Mapping[str, tuple[str, str]]]
 
 @cache
 def catalogue() -> Catalogue:
-    """Every domain's entries as ``key -> (zh, en)``, read from ``messages.toml`` once and checked."""
+    """Every domain's entries as ``key -> (zh, en)``, read from ``messages.toml`` once and checked.
+
+    An entry ``key = { same = "domain.key" }`` is the same word as that entry (written once, used by
+    several domains under their own keys).
+    """
     raw = tomllib.loads(resources.files("shopops.i18n").joinpath("messages.toml").read_text(encoding="utf-8"))
-    return MappingProxyType({domain: _domain(domain, entries) for domain, entries in raw.items()})
+    for domain, entries in raw.items():
+        if not isinstance(entries, dict):
+            raise _broken(f"[{domain}] is not a table of keys")
+    return MappingProxyType({domain: _domain(domain, entries, raw) for domain, entries in raw.items()})
 
 
-def _domain(domain: str, entries: object) -> Mapping[str, tuple[str, str]]:
-    if not isinstance(entries, dict):
-        raise _broken(f"[{domain}] is not a table of keys")
+def _domain(domain: str, entries: dict[str, object], raw: dict[str, Any]) -> Mapping[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for key, entry in entries.items():
-        if not isinstance(entry, dict) or set(entry) != set(LANGS):
-            found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise _broken(f"{domain}.{key} must have exactly zh and en (has {found})")
-        if not all(isinstance(entry[lang], str) for lang in LANGS):
-            raise _broken(f"{domain}.{key}: zh and en must be text")
-        out[key] = (entry["zh"], entry["en"])
+        if isinstance(entry, dict) and set(entry) == {"same"}:
+            target = str(entry["same"])
+            where, _, name = target.partition(".")
+            entry = raw.get(where, {}).get(name)
+            if not isinstance(entry, dict) or "same" in entry:
+                raise _broken(f"{domain}.{key} is the same as {target!r}, which is not an entry with zh and en")
+        out[key] = _texts(f"{domain}.{key}", entry)
     return MappingProxyType(out)
+
+
+def _texts(name: str, entry: object) -> tuple[str, str]:
+    if not isinstance(entry, dict) or set(entry) != set(LANGS):
+        found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+        raise _broken(f"{name} must have exactly zh and en (has {found})")
+    zh, en = entry["zh"], entry["en"]
+    if not isinstance(zh, str) or not isinstance(en, str):
+        raise _broken(f"{name}: zh and en must be text")
+    return zh, en
 
 
 def _broken(message: str) -> ConfigError:
