@@ -10,145 +10,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from shopops.i18n import pairs, words
 from shopops.metrics.catalogue import Catalogue
 from shopops.reports.model import Kpi, Period, Section, format_value
 
-LABELS: dict[str, tuple[str, str]] = {
-    "attribution": ("支付金额变化归因", "What moved paid amount"),
-    "bridge": ("支付金额：上期 → 本期", "Paid amount: previous → current"),
-    "step": ("项目", "step"),
-    "previous_paid": ("上期支付金额", "previous paid amount"),
-    "current_paid": ("本期支付金额", "current paid amount"),
-    "traffic_effect": ("流量（访客数）贡献", "traffic (visitors)"),
-    "conversion_effect": ("转化率贡献", "conversion"),
-    "order_value_effect": ("客单价贡献", "spend per buyer"),
-    "not_decomposed": ("无法拆分", "not decomposed"),
-    "by_store": ("分店铺归因", "By store"),
-    "by_channel": ("分渠道归因", "By channel"),
-    "channel_source": (
-        "渠道口径取流量报表（生意参谋等）按来源给出的访客、支付买家与支付金额。",
-        "Channels as the traffic report gives them: visitors, paying buyers and paid amount per source.",
-    ),
-    "all_sources": ("（全部来源）", "(all sources)"),
-    "segment": ("细分", "segment"),
-    "total": ("合计", "total"),
-    "previous": ("上期", "previous"),
-    "current": ("本期", "current"),
-    "change": ("变化", "change"),
-    "change_pct": ("变化率", "change %"),
-    "kpi_tree": (
-        "指标树：支付金额 = 访客数 × 支付转化率 × 客单价",
-        "KPI tree: paid amount = visitors × conversion × spend per buyer",
-    ),
-    "kpi_tree_identity": (
-        "支付金额 = 访客数 × 支付转化率 × 客单价，三项的变化按 LMDI 精确拆分，合计等于支付金额的变化（分毫不差）。",
-        "Paid amount = visitors × conversion rate × spend per buyer; LMDI splits the change exactly, the parts add up to the change to the cent.",
-    ),
-    "period": ("期间", "period"),
-    "factor": ("因子", "factor"),
-    "factor_changes": ("各因子变化", "Change of each factor"),
-    "effect": ("对支付金额的贡献", "effect on paid amount"),
-    "root_cause": ("异常定位（按维度）", "Root cause across dimensions"),
-    "dimension": ("维度", "dimension"),
-    "explanatory_power": ("解释力", "explanatory power"),
-    "surprise": ("意外度", "surprise"),
-    "trend": ("每日走势", "Daily trend"),
-    "date": ("日期", "date"),
-    "weekday": ("星期", "weekday"),
-    "compare_period": ("对比期", "comparison"),
-    "channels": ("流量来源", "Traffic by channel"),
-    "products": ("商品", "Products"),
-    "product": ("商品编码", "product"),
-    "title": ("商品名称", "title"),
-    "top_products": ("销售额最高的商品", "Top products by sales"),
-    "rising_products": ("增长最多的商品", "Biggest risers"),
-    "falling_products": ("下滑最多的商品", "Biggest fallers"),
-    "refunds": ("退款", "Refunds"),
-    "refund_products": ("退款最多的商品", "Products with the most refunds"),
-    "refund_share": ("退款占比", "refund share"),
-    "metric": ("指标", "metric"),
-    "ads": ("广告投放", "Advertising"),
-    "ad_tools": ("分广告工具", "By ad tool"),
-    "campaigns": ("花费最多的推广计划", "Top campaigns by spend"),
-    "buyers": ("新老买家", "New and returning buyers"),
-    "buyer_new": ("新买家", "new"),
-    "buyer_returning": ("老买家", "returning"),
-    "stores": ("店铺对比", "Stores side by side"),
-    # the customer and product report
-    "buyers_by_month": ("每月新老买家", "New and returning buyers by month"),
-    "month": ("月份", "month"),
-    "returning_share": ("老买家占比", "returning share"),
-    "repurchase": ("复购率", "Repurchase"),
-    "window_days": ("窗口（天）", "window (days)"),
-    "repurchase_rate": ("N 天复购率（京东商智口径）", "N-day repurchase rate"),
-    "repurchase_within_rate": ("首购后 N 天内再购率", "bought again within N days"),
-    "frequency": ("购买次数分布", "Purchase frequency"),
-    "purchases": ("购买次数", "purchases"),
-    "share": ("占比", "share"),
-    "cohorts": ("同期群留存（按首购月份）", "Cohort retention by first-purchase month"),
-    "cohort": ("首购月份", "cohort"),
-    "cohort_buyers": ("首购人数", "buyers"),
-    "rfm": ("RFM 客户分层", "RFM segments"),
-    "segment_name": ("客户分层", "segment"),
-    "revenue": ("金额", "revenue"),
-    "revenue_share": ("金额占比", "revenue share"),
-    "action": ("建议动作", "suggested action"),
-    "clv": ("客户生命周期价值与流失", "Customer lifetime value and churn"),
-    "status": ("状态", "status"),
-    "customers_count": ("客户数", "customers"),
-    "expected_clv": ("预期 CLV 合计", "expected CLV"),
-    "mean_p_alive": ("平均存活概率", "mean P(alive)"),
-    "status_active": ("活跃", "active"),
-    "status_at_risk": ("有流失风险", "at risk"),
-    "status_churned": ("已流失", "churned"),
-    "holdout": (
-        "模型检验：本季度实际 vs 预测的人均购买次数",
-        "Model check: purchases per customer this quarter, actual vs predicted",
-    ),
-    "calibration_purchases": ("季度前的复购次数", "repeat purchases before the quarter"),
-    "holdout_actual": ("实际", "actual"),
-    "holdout_predicted": ("预测", "predicted"),
-    "pareto": ("二八分析与 ABC 分类", "20/80 and ABC classes"),
-    "entity": ("对象", "of"),
-    "entity_product": ("商品", "products"),
-    "entity_customer": ("客户", "customers"),
-    "abc": ("ABC 类", "ABC class"),
-    "count": ("数量", "count"),
-    "top_sales_share": ("前 20% 贡献的金额占比", "sales share of the top 20%"),
-    "sales_share": ("金额占比", "sales share"),
-    "roles": ("商品角色与毛利", "Product roles and margin"),
-    "role": ("角色", "role"),
-    "sales": ("销售额", "sales"),
-    "margin": ("毛利（扣退款与广告）", "margin after refunds and ads"),
-    "margin_rate": ("毛利率", "margin rate"),
-    "basket": ("关联购买", "Bought together"),
-    "pair_a": ("商品 A", "item A"),
-    "pair_b": ("商品 B", "item B"),
-    "support": ("支持度", "support"),
-    "confidence": ("置信度 A→B", "confidence A→B"),
-    "lift": ("提升度", "lift"),
-    "refund_days": ("退款距付款天数", "Refunds by days after payment"),
-    "bucket": ("天数", "days"),
-    "refunds_count": ("退款笔数", "refunds"),
-    "refund_amount_col": ("退款金额", "refund amount"),
-}
-WEEKDAYS = (("周一", "周二", "周三", "周四", "周五", "周六", "周日"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+#: the report's labels, key -> (zh, en); the words live in the message catalogue (shopops.i18n)
+LABELS: dict[str, tuple[str, str]] = pairs("report")
+WEEKDAYS = words("weekday")  # Monday first
+_PARTS = ("this", "compare", "previous", "name")
 #: per report kind: (this period, the comparison, the previous period, the kind's name)
 PERIOD_WORDS = {
-    "daily": (("今日", "日环比", "昨日", "日报"), ("The day", "day on day", "the day before", "Daily report")),
-    "weekly": (("本周", "周环比", "上周", "周报"), ("This week", "week on week", "last week", "Weekly report")),
-    "monthly": (("本月", "月环比", "上月", "月报"), ("This month", "month on month", "last month", "Monthly report")),
-    "customers": (
-        ("本季度", "季环比", "上季度", "客户与商品季报"),
-        ("This quarter", "quarter on quarter", "last quarter", "Customer and product report"),
-    ),
-    "range": (("本期", "环比", "上期", "分析"), ("This period", "period on period", "the period before", "Analysis")),
+    kind: words("period", tuple(f"{kind}_{part}" for part in _PARTS))
+    for kind in ("daily", "weekly", "monthly", "customers", "range")
 }
-FACTOR_NAMES = {
-    "traffic_effect": ("流量", "traffic"),
-    "conversion_effect": ("转化率", "conversion"),
-    "order_value_effect": ("客单价", "spend per buyer"),
-}
+FACTOR_NAMES = pairs("factor")
 
 
 class Narrator:

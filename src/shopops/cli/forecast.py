@@ -12,6 +12,7 @@ import typer
 
 from shopops.cli.dates import day_option as _day
 from shopops.cli.state import STATE
+from shopops.i18n import table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,39 +20,8 @@ if TYPE_CHECKING:
     from shopops.plan.forecast import ForecastResult
     from shopops.plan.reconcile import Reconciliation, View
 
-LABELS = {
-    "zh": {
-        "title": "预测",
-        "month": "月份",
-        "baseline": "统计基线",
-        "target": "建议目标",
-        "view": "来源",
-        "amount": "金额",
-        "diff": "与基线差额",
-        "pct": "差额%",
-        "weight": "权重",
-        "backtest": "{store}：回测 {start}..{end}，日 MAPE {mape}，期间合计偏差 {err}（预测 {fc} / 实际 {act}）",
-        "total": "合计",
-        "model": "模型",
-        "note": "注意",
-    },
-    "en": {
-        "title": "Forecast",
-        "month": "month",
-        "baseline": "baseline",
-        "target": "proposed target",
-        "view": "view",
-        "amount": "amount",
-        "diff": "vs baseline",
-        "pct": "vs baseline %",
-        "weight": "weight",
-        "backtest": "{store}: backtest {start}..{end}, daily MAPE {mape}, period total off by {err} "
-        "(forecast {fc} vs actual {act})",
-        "total": "total",
-        "model": "model",
-        "note": "note",
-    },
-}
+#: lang -> key -> text, from the message catalogue ([cli_forecast] in shopops/i18n/messages.toml)
+LABELS = table("cli_forecast")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,35 +9,15 @@ import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from shopops.i18n import table
 from shopops.metrics.catalogue import load_catalogue
 from shopops.reports.model import Chart, Column, Section, Table, format_value
 
 if TYPE_CHECKING:
     from shopops.plan.forecast import ForecastResult
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "section": "销售预测",
-        "month": "月份",
-        "total": "合计",
-        "chart": "按月预测",
-        "none": "无",
-        "summary": "{start} 至 {end} 预测合计 {total}。",
-        "backtest": "{store}：回测 {start} 至 {end}，日误差（平均绝对百分比）{mape}，期间合计误差 {error}。",
-        "method": "预测模型：趋势 ×（1 + 周季节性 + 年季节性 + 节日与假期窗口），用开始日之前的历史拟合；区间为 {interval} 概率区间。",
-    },
-    "en": {
-        "section": "Forecast",
-        "month": "Month",
-        "total": "Total",
-        "chart": "Forecast by month",
-        "none": "n/a",
-        "summary": "Forecast for {start} – {end}: {total} in total.",
-        "backtest": "{store}: backtest {start} – {end}, daily MAPE {mape}, error of the total {error}.",
-        "method": "Model: trend × (1 + weekly + yearly seasonality + festival and holiday windows), fitted on the "
-        "days before the start; the band is the {interval} interval.",
-    },
-}
+#: lang -> key -> text, from the message catalogue ([forecast] in shopops/i18n/messages.toml)
+WORDS: dict[str, dict[str, str]] = table("forecast")
 
 
 def present(result: ForecastResult, lang: str) -> Section:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from shopops.errors import ConfigError, InputError
+from shopops.i18n import table
 
 CENT = Decimal("0.01")
 
@@ -82,26 +83,11 @@ class Reconciliation:
         """The method in plain words, then the formula."""
         n = len(self.lines)
         text = _EXPLAIN[lang][self.method].format(n=n)
-        return [text, ("计算：" if lang == "zh" else "Computed: ") + self.formula]
+        return [text, _EXPLAIN[lang]["computed"] + self.formula]
 
 
-_EXPLAIN: dict[str, dict[str, str]] = {
-    "en": {
-        "median": "Proposed target = the median of the {n} numbers (the statistical baseline and each view): the "
-        "middle one, or the average of the two middle ones when the count is even. One wild view cannot move it "
-        "further than the next number.",
-        "mean": "Proposed target = the plain average of the {n} numbers (the statistical baseline and each view), "
-        "each weighing 1/{n}.",
-        "weighted": "Proposed target = the weighted average of the {n} numbers with the weights given (1 for a "
-        "number not named), each weight divided by their sum.",
-    },
-    "zh": {
-        "median": "建议目标 = {n} 个数（统计基线和各方预测）的中位数：取中间那个数，个数为偶数时取中间两个数的平均。"
-        "某一方的数字偏离再大，也不会把目标拉过相邻的那个数。",
-        "mean": "建议目标 = {n} 个数（统计基线和各方预测）的简单平均，每个数权重 1/{n}。",
-        "weighted": "建议目标 = {n} 个数按给定权重的加权平均（未指定的数权重为 1），各权重除以权重之和。",
-    },
-}
+#: each method in plain words, and "computed", per language ([reconcile] in shopops/i18n/messages.toml)
+_EXPLAIN: dict[str, dict[str, str]] = table("reconcile")
 
 
 def format_weight(weight: Decimal) -> str:

@@ -43,6 +43,7 @@ import pandas as pd
 from shopops.analyses.base import Analysis, Context, stores_checked
 from shopops.calendar.period import Period, newest_complete_day, parse_period
 from shopops.errors import QueryError
+from shopops.i18n import table
 from shopops.metrics.catalogue import Catalogue, load_catalogue
 from shopops.metrics.query import query
 from shopops.metrics.targets import TargetRows
@@ -60,52 +61,8 @@ from shopops.warehouse.scope import Scope
 
 SCORE_CAP = 1.2
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "section": "岗位KPI考核",
-        "kpis": "KPI 明细",
-        "roles": "岗位得分",
-        "role": "岗位",
-        "kpi": "KPI",
-        "kind": "口径",
-        "achievement": "目标达成率",
-        "value": "指标值",
-        "target": "目标",
-        "actual": "实际",
-        "score": "得分",
-        "status": "状态",
-        "weight": "权重",
-        "role_score": "岗位加权得分",
-        "met": "达标",
-        "missed": "未达标",
-        "na": "无数据",
-        "met_count": "达标数",
-        "previous": "上期",
-        "targets": "目标表",
-    },
-    "en": {
-        "section": "KPI scorecard",
-        "kpis": "KPIs",
-        "roles": "Role scores",
-        "role": "Role",
-        "kpi": "KPI",
-        "kind": "Measure",
-        "achievement": "achievement rate",
-        "value": "value",
-        "target": "Target",
-        "actual": "Actual",
-        "score": "Score",
-        "status": "Status",
-        "weight": "Weight",
-        "role_score": "Weighted role score",
-        "met": "met",
-        "missed": "missed",
-        "na": "n/a",
-        "met_count": "Met",
-        "previous": "previous period",
-        "targets": "targets table",
-    },
-}
+#: lang -> key -> text, from the message catalogue ([scorecard] in shopops/i18n/messages.toml)
+WORDS: dict[str, dict[str, str]] = table("scorecard")
 
 
 # ---------------------------------------------------------------- the scorecard

@@ -11,78 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from shopops.i18n import table
 from shopops.plan.track_figures import RUN_RATE_DAYS, TOTAL, YearToDate
 from shopops.reports.model import Chart, Column, Kpi, Period, Report, Section, Table, Unit, format_value
 
 if TYPE_CHECKING:
     from shopops.plan.track import TrackResult
 
-# ---------------------------------------------------------------- words (zh, en)
-
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "section": "目标达成跟踪",
-        "ytd": "年累计",
-        "weeks": "周达成",
-        "months": "月达成",
-        "store": "店铺",
-        "all": "全部店铺",
-        "period": "周期",
-        "start": "开始",
-        "end": "结束",
-        "target": "目标",
-        "target_to_date": "截至当日目标",
-        "actual": "实际",
-        "achievement": "达成率",
-        "gap": "差额",
-        "complete": "已结束",
-        "yes": "是",
-        "no": "否（进行中）",
-        "full_target": "全年目标",
-        "through": "年累计截至",
-        "remaining": "剩余目标",
-        "days_left": "剩余天数",
-        "needed": "所需日均",
-        "current": "当前日均（近28天）",
-        "ratio": "所需/当前",
-        "plan_needed": "剩余计划需达成",
-        "pace": "年末预测（按进度）",
-        "run_rate": "年末预测（按日均）",
-        "last_year": "去年同期",
-        "yoy": "同比",
-    },
-    "en": {
-        "section": "Target tracking",
-        "ytd": "Year to date",
-        "weeks": "Weekly achievement",
-        "months": "Monthly achievement",
-        "store": "Store",
-        "all": "All stores",
-        "period": "Period",
-        "start": "Start",
-        "end": "End",
-        "target": "Target",
-        "target_to_date": "Target to date",
-        "actual": "Actual",
-        "achievement": "Achievement",
-        "gap": "Gap",
-        "complete": "Complete",
-        "yes": "yes",
-        "no": "no (running)",
-        "full_target": "Full-year target",
-        "through": "YTD through",
-        "remaining": "Remaining",
-        "days_left": "Days left",
-        "needed": "Needed per day",
-        "current": "Current per day (last 28 days)",
-        "ratio": "Needed / current",
-        "plan_needed": "Achievement the rest needs",
-        "pace": "Year-end projection (pace)",
-        "run_rate": "Year-end projection (run-rate)",
-        "last_year": "Last year to date",
-        "yoy": "YoY",
-    },
-}
+#: the words (lang -> key -> text) live in the message catalogue: [track] in shopops/i18n/messages.toml
+WORDS: dict[str, dict[str, str]] = table("track")
 
 
 @dataclass(frozen=True)
@@ -327,20 +264,9 @@ def headline(r: TrackResult, lang: str) -> list[str]:
     return out
 
 
+#: how the figures are computed, one note each ([track_method])
 METHOD_NOTES = {
-    "zh": [
-        "达成率 = 实际 ÷ 目标；进行中的周、月与截至当日的目标（目标行，如计划的日目标）相比。",
-        f"所需日均 = （全年目标 − 年累计实际）÷ 剩余天数；当前日均 = 截至当日近 {RUN_RATE_DAYS} 天的日均实际。",
-        "年末预测（按进度）= 年累计实际 + 剩余计划 × 年累计达成率；（按日均）= 年累计实际 + 当前日均 × 剩余天数。",
-    ],
-    "en": [
-        "Achievement = actual ÷ target; a running week or month is compared with its target to date "
-        "(the target rows up to that day, e.g. the plan's day targets).",
-        f"Needed per day = (full-year target − actual to date) ÷ days left; current per day = the average "
-        f"daily actual of the last {RUN_RATE_DAYS} days.",
-        "Year-end projection (pace) = actual to date + the rest of the plan × the achievement so far; "
-        "(run-rate) = actual to date + current per day × days left.",
-    ],
+    lang: [text.format(days=RUN_RATE_DAYS) for text in notes.values()] for lang, notes in table("track_method").items()
 }
 
 

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from shopops.i18n import LANGS, words
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from shopops.calendar.festivals import Festival
 
-WEEKDAYS = {
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+WEEKDAYS = dict(zip(LANGS, words("weekday"), strict=True))  # lang -> Monday first
 DAY_HEADERS = (
     "date",
     "weekday",
