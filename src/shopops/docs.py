@@ -181,7 +181,7 @@ def analyses() -> str:
     for a in registry.all_analyses():
         fields = dataclasses.fields(a.params)  # type: ignore[arg-type]
         options = ", ".join(f"`{f.name}`" + (f" ({_default(f)})" if _default(f) else "") for f in fields) or "—"
-        lines.append(f"| `{a.name}` | {a.title[0]} | {a.title[1]} | {options} | {', '.join(a.needs)} |")
+        lines.append(f"| `{a.name}` | {a.title_in('zh')} | {a.title_in('en')} | {options} | {', '.join(a.needs)} |")
     return "\n".join(lines) + "\n"
 
 

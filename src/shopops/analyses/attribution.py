@@ -238,7 +238,6 @@ ATTRIBUTION: Analysis[SectionParams, Rows] = Analysis(
     build_attribution,
     present_attribution,
     queries=attribution_queries,
-    title=("支付金额变化归因", "What moved paid amount"),
     needs=("period", "compare"),
 )
 ROOT_CAUSE: Analysis[RootCauseSectionParams, Rows] = Analysis(
@@ -247,7 +246,6 @@ ROOT_CAUSE: Analysis[RootCauseSectionParams, Rows] = Analysis(
     build_root_cause,
     present_root_cause,
     queries=root_cause_queries,
-    title=("异常定位（按维度）", "Root cause across dimensions"),
     needs=("period", "compare"),
 )
 ANALYSES = (ATTRIBUTION, ROOT_CAUSE)

@@ -172,10 +172,22 @@ class Analysis(Generic[P, R]):
     build: Callable[[Context, P], R]
     present: Callable[[R, str], Section | None]
     queries: Callable[[Context, P], Iterable[MetricQuery]] = lambda ctx, params: ()
-    #: a line for ``shopops analyze --list`` and the web menu: (zh, en)
-    title: tuple[str, str] = ("", "")
     #: what the run needs from the edge: "period", "compare" (a second period) or nothing
     needs: tuple[str, ...] = ("period",)
+    #: what it is called, (zh, en), for ``shopops analyze --list`` and the web menu; a built-in's comes
+    #: from the message catalogue (``[analysis]`` in i18n/messages.toml), an extension may give its own
+    title: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.title is None:
+            from shopops.i18n import text
+
+            object.__setattr__(self, "title", (text("analysis", self.name, "zh"), text("analysis", self.name, "en")))
+
+    def title_in(self, lang: str) -> str:
+        """What the analysis is called in ``lang`` (``zh`` or ``en``)."""
+        zh, en = self.title or ("", "")
+        return zh if lang == "zh" else en
 
     def run(self, ctx: Context, params: P, lang: str) -> tuple[R, Section | None]:
         """``build`` then ``present``: the data and its section."""

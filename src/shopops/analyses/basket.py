@@ -287,5 +287,4 @@ ANALYSIS: Analysis[BasketParams, BasketResult] = Analysis(
     BasketParams,
     build,
     present,
-    title=("关联购买：一起买与先后买", "Bought together, and bought one after another"),
 )

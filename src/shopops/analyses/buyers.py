@@ -284,7 +284,6 @@ ANALYSIS: Analysis[BuyersParams, BuyersResult] = Analysis(
     BuyersParams,
     build,
     present,
-    title=("新老买家、复购率与购买次数", "New and returning buyers, repurchase and purchase frequency"),
 )
 
 __all__ = ["ANALYSIS", "BuyersParams", "BuyersResult", "buyers"]

@@ -463,7 +463,6 @@ ANALYSIS: Analysis[ClvParams, ClvResult] = Analysis(
     ClvParams,
     build,
     present,
-    title=("客户生命周期价值与流失", "Customer lifetime value and churn"),
 )
 
 __all__ = [

@@ -192,7 +192,6 @@ ANALYSIS: Analysis[CohortParams, CohortResult] = Analysis(
     CohortParams,
     build,
     present,
-    title=("同期群留存（按首购月份）", "Cohort retention by first-purchase month"),
 )
 
 __all__ = ["ANALYSIS", "CohortParams", "CohortResult", "cohorts"]

@@ -411,7 +411,6 @@ ANALYSIS: Analysis[DecomposeRun, DecomposeResult] = Analysis(
     _build,
     _present,
     queries=_queries,
-    title=("支付金额变化拆解（流量 × 转化率 × 客单价）", "Paid amount change: traffic × conversion × spend per buyer"),
     needs=("period", "compare"),
 )
 

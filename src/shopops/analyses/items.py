@@ -205,8 +205,7 @@ def present_ads(rows: Rows, lang: str) -> Section | None:
     return section
 
 
-def _compare(title: tuple[str, str]) -> dict[str, Any]:
-    return {"title": title, "needs": ("period", "compare")}
+COMPARE = ("period", "compare")  # these sections compare the period with the one before
 
 
 ANALYSES = (
@@ -216,7 +215,7 @@ ANALYSES = (
         build_product_sales,
         present_product_sales,
         queries=lambda ctx, p: split_queries(ctx, PRODUCT_METRICS, ["store", "product"]),
-        **_compare(("商品", "Products")),
+        needs=COMPARE,
     ),
     Analysis(
         "refund_summary",
@@ -224,11 +223,9 @@ ANALYSES = (
         build_refund_summary,
         present_refund_summary,
         queries=refund_queries,
-        **_compare(("退款", "Refunds")),
+        needs=COMPARE,
     ),
-    Analysis(
-        "ads", SectionParams, build_ads, present_ads, queries=ads_queries, **_compare(("广告投放", "Advertising"))
-    ),
+    Analysis("ads", SectionParams, build_ads, present_ads, queries=ads_queries, needs=COMPARE),
 )
 
 __all__ = ["AD_TOOL_METRICS", "ANALYSES", "CAMPAIGN_METRICS"]

@@ -221,7 +221,6 @@ KPIS: Analysis[KpiParams, KpiResult] = Analysis(
     _build_kpis,
     _present_kpis,
     queries=lambda ctx, p: kpi_queries(ctx, p.metrics),
-    title=("核心指标", "Headline figures"),
 )
 KPI_TREE: Analysis[SectionParams, Rows] = Analysis(
     "kpi_tree",
@@ -229,10 +228,6 @@ KPI_TREE: Analysis[SectionParams, Rows] = Analysis(
     _build_tree,
     present_tree,
     queries=lambda ctx, p: kpi_queries(ctx, TREE),
-    title=(
-        "指标树：支付金额 = 访客数 × 支付转化率 × 客单价",
-        "KPI tree: paid amount = visitors × conversion × spend per buyer",
-    ),
     needs=("period", "compare"),
 )
 ANALYSES = (KPIS, KPI_TREE)

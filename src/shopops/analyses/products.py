@@ -490,5 +490,4 @@ ANALYSIS: Analysis[ProductsParams, ProductsResult] = Analysis(
     ProductsParams,
     build,
     present,
-    title=("二八分析、ABC 分类、商品角色与毛利", "20/80, ABC classes, product roles and margin"),
 )

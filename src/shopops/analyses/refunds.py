@@ -344,5 +344,4 @@ ANALYSIS: Analysis[RefundsParams, RefundsResult] = Analysis(
     RefundsParams,
     build,
     present,
-    title=("退款：按商品、原因、渠道与付款后天数", "Refunds by product, reason, channel and days after payment"),
 )

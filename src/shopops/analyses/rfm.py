@@ -409,7 +409,6 @@ ANALYSIS: Analysis[RFMParams, RFMResult] = Analysis(
     RFMParams,
     build,
     present,
-    title=("RFM 客户分层", "RFM segments"),
 )
 
 __all__ = [

@@ -582,7 +582,6 @@ ANALYSIS: Analysis[RootCauseRun, RootCauseResult] = Analysis(
     RootCauseRun,
     _build,
     _present,
-    title=("根因定位：哪个维度、哪些细分解释了变化", "Root cause: which dimension and segments explain a change"),
     needs=("period", "compare"),
 )
 

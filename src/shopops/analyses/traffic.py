@@ -175,8 +175,7 @@ def present_stores(rows: Rows, lang: str) -> Section | None:
     return section
 
 
-def _compare(title: tuple[str, str]) -> dict[str, Any]:
-    return {"title": title, "needs": ("period", "compare")}
+COMPARE = ("period", "compare")  # these sections compare the period with the one before
 
 
 ANALYSES = (
@@ -186,7 +185,7 @@ ANALYSES = (
         build_trend,
         present_trend,
         queries=trend_queries,
-        **_compare(("每日走势", "Daily trend")),
+        needs=COMPARE,
     ),
     Analysis(
         "channels",
@@ -194,7 +193,7 @@ ANALYSES = (
         build_channels,
         present_channels,
         queries=lambda ctx, p: split_queries(ctx, CHANNEL_METRICS, by_store(ctx, "channel")),
-        **_compare(("流量来源", "Traffic by channel")),
+        needs=COMPARE,
     ),
     Analysis(
         "buyer_types",
@@ -202,7 +201,7 @@ ANALYSES = (
         build_buyer_types,
         present_buyer_types,
         queries=lambda ctx, p: split_queries(ctx, BUYER_METRICS, ["buyer_type"]),
-        **_compare(("新老买家", "New and returning buyers")),
+        needs=COMPARE,
     ),
     Analysis(
         "stores",
@@ -210,7 +209,7 @@ ANALYSES = (
         build_stores,
         present_stores,
         queries=lambda ctx, p: split_queries(ctx, STORE_METRICS, ["store"]) if len(ctx.stores) > 1 else [],
-        **_compare(("店铺对比", "Stores side by side")),
+        needs=COMPARE,
     ),
 )
 

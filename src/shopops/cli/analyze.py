@@ -56,7 +56,8 @@ def list_analyses() -> None:
     out = STATE.console()
     for name in registry.names():
         try:
-            zh, en = registry.get(name).title
+            analysis = registry.get(name)
+            zh, en = analysis.title_in("zh"), analysis.title_in("en")
         except Exception as exc:  # a listing shows what it can, and says what it cannot
             out.out.print(f"{name:<16} (not available: {type(exc).__name__})", highlight=False)
             continue

@@ -66,7 +66,7 @@ def run_cmd(
         kind = KINDS.get(when.grain, "range")
         ctx = Context.create(scope, when, previous=when.previous(), yoy=when.year_ago(), kind=kind, lang=language)
         _, section = analysis.run(ctx, params, language)
-    title = analysis.title[0 if language == "zh" else 1] or name
+    title = analysis.title_in(language) or name
     emit(section, ctx, title, fmt, language)
 
 

@@ -513,9 +513,7 @@ def present(result: PlanResult, lang: str) -> Section:
     return overview_section(result, lang)
 
 
-ANALYSIS: Analysis[PlanParams, PlanResult] = Analysis(
-    "plan", PlanParams, build, present, title=("年度目标拆解", "Yearly target plan"), needs=()
-)
+ANALYSIS: Analysis[PlanParams, PlanResult] = Analysis("plan", PlanParams, build, present, needs=())
 
 
 __all__ = [

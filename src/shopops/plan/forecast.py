@@ -490,9 +490,7 @@ def build(ctx: Context, params: ForecastParams) -> ForecastResult:
     return forecast(scope, params)
 
 
-ANALYSIS: Analysis[ForecastParams, ForecastResult] = Analysis(
-    "forecast", ForecastParams, build, present, title=("销售预测", "Sales forecast")
-)
+ANALYSIS: Analysis[ForecastParams, ForecastResult] = Analysis("forecast", ForecastParams, build, present)
 
 
 __all__ = [

@@ -441,7 +441,6 @@ ANALYSIS: Analysis[ScorecardParams, ScorecardResult] = Analysis(
     ScorecardParams,
     build,
     present,
-    title=("岗位考核表", "KPI scorecard per role"),
 )
 
 

@@ -336,9 +336,7 @@ def track_section(
     return result.section(lang)
 
 
-ANALYSIS: Analysis[TrackParams, TrackResult] = Analysis(
-    "track", TrackParams, build, present, title=("目标达成跟踪", "Target tracking")
-)
+ANALYSIS: Analysis[TrackParams, TrackResult] = Analysis("track", TrackParams, build, present)
 
 __all__ = [
     "ANALYSIS",
