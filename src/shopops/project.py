@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shopops.compositions.plan import PlanRun
     from shopops.plan import PlanParams
     from shopops.reports.model import Report
+    from shopops.warehouse.scope import Scope
 
 
 class Project:
@@ -158,25 +159,20 @@ class Project:
         kind: str = "weekly",
         *,
         day: date | None = None,
-        stores: Iterable[str] = (),
+        stores: Iterable[str] | Scope = (),
         lang: str | None = None,
         out_dir: Path | str | None = None,
         formats: Iterable[str] = ("html", "xlsx", "md", "json"),
     ) -> tuple[Report, dict[str, Path]]:
-        """Build a ``daily``/``weekly``/``monthly``/``customers`` report and write it (default folder:
-        ``reports/`` in the project); returns the report object and the files. See docs/reports.md."""
-        from shopops.compositions.customers import CustomerReportParams, build_customer_report
-        from shopops.compositions.periodic import ReportParams, build_report
+        """Build a ``daily``/``weekly``/``monthly``/``customers`` report of ``stores`` (names, or a Scope
+        already resolved; one currency) and write it (default folder: ``reports/`` in the project); returns
+        the report object and the files. See docs/reports.md."""
+        from shopops.compositions.reports import build
         from shopops.reports import render
+        from shopops.warehouse.scope import Scope
 
-        language = lang or self.settings.language
-        if kind == "customers":
-            report = build_customer_report(
-                self,
-                CustomerReportParams(day=day, stores=tuple(stores), lang=language),  # type: ignore[arg-type]
-            )
-        else:
-            report = build_report(self, ReportParams(kind, day=day, stores=tuple(stores), lang=language))  # type: ignore[arg-type]
+        scope = stores if isinstance(stores, Scope) else Scope.resolve(self.warehouse, tuple(stores))
+        report = build(kind, scope, day=day, lang=lang or self.settings.language)
         target = Path(out_dir) if out_dir is not None else self.settings.root / "reports"
         return report, render(report, target, formats=tuple(formats))
 

@@ -86,13 +86,12 @@ def report_cmd(
     report to stdout instead (docs/cli.md).
     """
     from shopops.cli.output import check_printable, print_report, to_stdout
-    from shopops.compositions.periodic import KINDS, ReportParams, build_report
+    from shopops.compositions.reports import KINDS, build
     from shopops.errors import QueryError
-    from shopops.reports import render
     from shopops.warehouse.scope import Scope
 
-    if kind not in (*KINDS, "customers"):
-        raise QueryError(f"unknown report {kind!r}; valid reports: {', '.join((*KINDS, 'customers'))}")
+    if kind not in KINDS:
+        raise QueryError(f"unknown report {kind!r}; valid reports: {', '.join(KINDS)}")
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -112,15 +111,13 @@ def report_cmd(
             check_printable(formats[0], len(scopes))
         for n, scope in enumerate(scopes):
             with console.task(f"{kind} report: {', '.join(scope.names)}"):
-                if kind == "customers":
-                    from shopops.compositions.customers import CustomerReportParams, build_customer_report
-
-                    cparams = CustomerReportParams(day=when, lang=language)  # type: ignore[arg-type]
-                    report = build_customer_report(scope, cparams)
+                paths: dict[str, Path] = {}
+                if printed:
+                    report = build(kind, scope, day=when, lang=language)
                 else:
-                    params = ReportParams(kind, day=when, lang=language)  # type: ignore[arg-type]
-                    report = build_report(scope, params)
-                paths = {} if printed else render(report, target, formats=tuple(formats))
+                    report, paths = project.report(
+                        kind, day=when, stores=scope, lang=language, out_dir=target, formats=formats
+                    )
             if printed:
                 if n:
                     typer.echo()
