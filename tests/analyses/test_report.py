@@ -171,6 +171,9 @@ def test_a_year_ago_without_data_is_unknown_not_zero(week: Report) -> None:
     assert (paid["yoy"], paid["yoy_change"], paid["yoy_change_pct"]) == (None, None, None)
     assert "去年同期（2025-W11）没有数据（订单数据从 2026-03-02 开始），不做比较" in week.notes
     assert week.kpi("paid_amount").previous == D("300.00")  # the week before has data: compared as usual
+    # the orders end on Friday 03-13: the week is covered on 5 of its 7 days, and the report says so
+    assert "本期（2026-W11）只有 5 天有数据（共 7 天），比较时请留意" in week.notes
+    assert not any("2026-W10" in n for n in week.notes)  # 03-02..03-08 is covered whole
 
 
 def test_attribution_bridge_by_hand(week: Report) -> None:

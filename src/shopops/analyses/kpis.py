@@ -64,11 +64,16 @@ def headline_kpis(ctx: Context, metrics: Sequence[str] = HEADLINE) -> list[Kpi]:
     """Each of ``metrics`` in the period, the period before, the year-ago period and against its target."""
     periods = {"now": ctx.period, "prev": ctx.previous, "yoy": ctx.yoy}
     frames = {p: ctx.query(metrics, period) for p, period in periods.items() if period is not None}
-    for p in ("prev", "yoy"):  # a comparison period without data is unknown, not zero
+    for p, which in (("now", "current"), ("prev", "previous"), ("yoy", "yoy")):
         period = periods[p]
-        if period is not None and not ctx.scope.days_with_data(period.start, period.end):
+        if period is None:
+            continue
+        covered = ctx.scope.days_with_data(period.start, period.end)
+        if not covered and p != "now":  # a comparison period without data is unknown, not zero
             frames.pop(p, None)
             ctx.note(ctx.say.no_data(period, ctx.scope.first_data_day(), year_ago=p == "yoy"))
+        elif covered < period.days:  # the data starts or ends inside the period
+            ctx.note(ctx.say.partial_data(period, covered, which))
     shown = [m for m in metrics if m in frames["now"].columns]
     additive = [m for m in shown if ctx.unit(m) in ("money", "count")]  # a ratio has no target of its own
     goals = targets(ctx.wh, additive, ctx.period.start, ctx.period.end, ctx.stores)

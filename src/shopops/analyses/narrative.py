@@ -71,6 +71,16 @@ class Narrator:
         which = "the year-ago period" if year_ago else "the comparison period"
         return f"{which} ({period.label}) has no data (the orders start on {since}); no comparison is made"
 
+    def partial_data(self, period: Period, covered: int, which: str) -> str:
+        """A period the data covers only in part (``which``: ``current``, ``previous`` or ``yoy``)."""
+        if self.zh:
+            name = {"current": "本期", "previous": "对比期", "yoy": "去年同期"}[which]
+            return f"{name}（{period.label}）只有 {covered} 天有数据（共 {period.days} 天），比较时请留意"
+        name = {"current": "this period", "previous": "the comparison period", "yoy": "the year-ago period"}[which]
+        return (
+            f"{name} ({period.label}) has data on {covered} of its {period.days} days; read its comparisons with care"
+        )
+
     def no_channel_attribution(self, store: str) -> str:
         if self.zh:
             return f"{store}：流量报表没有分来源的支付买家数与支付金额，不做渠道归因"
