@@ -480,3 +480,16 @@ def test_registered_plan_analysis(empty_shop: Project) -> None:
     with pytest.raises(QueryError) as err:
         PlanParams(2026)
     assert err.value.code == "param.invalid" and err.value.hint
+
+
+def test_cli_notes_keep_their_brackets(shop: Shop, tmp_path: Path) -> None:
+    """Issue 12 (12): a note naming a shopops.toml table ("[calendar] holidays_file") is printed whole; Rich
+    used to read the brackets as markup and drop them."""
+    root = shop.project.settings.root
+    res = CliRunner().invoke(
+        app,
+        ["--project", str(root), "plan", "--fiscal-year", "2027", "--target", "600万", "--store", "jd_store",
+         "--format", "json", "--out", str(tmp_path), "--no-save", "--lang", "en"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "[calendar] holidays_file" in res.output  # 2027's official days off are not in the built-in data

@@ -80,7 +80,7 @@ def decompose_cmd(
     for segment, reason in result.not_decomposable.items():
         out.out.print(f"{segment}: not decomposable ({reason})", highlight=False)
     for note in result.notes:
-        out.out.print(f"note: {note}", highlight=False)
+        out.out.print(f"note: {note}", highlight=False, markup=False)
 
 
 def rootcause_cmd(
@@ -132,7 +132,7 @@ def rootcause_cmd(
         segments.add_row(*[_text(v) for v in row])
     out.out.print(segments)
     for note in result.notes:
-        out.out.print(f"note: {note}", highlight=False)
+        out.out.print(f"note: {note}", highlight=False, markup=False)
 
 
 def _text(value: object) -> str:

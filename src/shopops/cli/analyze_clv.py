@@ -139,4 +139,4 @@ def _print(result: ClvResult, top: int) -> None:
     shown = result.customers.head(top).drop(columns=["first_purchase", "last_purchase"])
     console.out.print(_table(shown, f"top {min(top, len(result.customers))} customers by CLV", 2))
     for note in result.notes:
-        console.out.print(f"note: {note}", highlight=False)
+        console.out.print(f"note: {note}", highlight=False, markup=False)

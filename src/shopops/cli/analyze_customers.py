@@ -168,7 +168,7 @@ def _emit(tables: dict[str, pd.DataFrame], fmt: str, notes: list[str]) -> None:
             table.add_row(*[_text(v) for v in row])
         out.out.print(table)
     for note in notes:
-        out.out.print(f"note: {note}", highlight=False)
+        out.out.print(f"note: {note}", highlight=False, markup=False)
 
 
 def _plain(value: Any) -> Any:

@@ -50,7 +50,7 @@ def _emit(
             _print(out, views[name], name, limit)
     _print(out, frame, view, limit)
     for note in notes:
-        out.out.print(f"note: {note}", highlight=False)
+        out.out.print(f"note: {note}", highlight=False, markup=False)
 
 
 def _print(out: object, frame: pd.DataFrame, title: str, limit: int) -> None:

@@ -204,7 +204,7 @@ def print_store_totals(project: Project) -> None:
     out.out.print(table)
     for t in totals:
         for note in t.notes:
-            out.out.print(f"{t.store}: {note}", highlight=False)
+            out.out.print(f"{t.store}: {note}", highlight=False, markup=False)
 
 
 def _opt(value: int | None) -> str:

@@ -159,7 +159,7 @@ def _print_run(out: Any, run: Any) -> None:
         out.print(f"  • {line}", highlight=False)
     print_report_table(out, report.section("month").table("month"), report.lang)
     for note in report.notes:
-        out.print(f"  note: {note}", highlight=False)
+        out.print(f"  note: {note}", highlight=False, markup=False)
     for summary in run.imports:
         out.print(f"  saved as targets: {summary.line()}", highlight=False)
     for f, path in run.paths.items():

@@ -162,7 +162,7 @@ def emit(section: Section | None, ctx: Context, title: str, fmt: str, lang: str)
         for table in section.tables:
             print_report_table(out.out, table, lang)
     for note in [*(section.notes if section else []), *ctx.notes]:
-        out.out.print(f"note: {note}", highlight=False)
+        out.out.print(f"note: {note}", highlight=False, markup=False)
 
 
 def _csv(tables: dict[str, list[dict[str, Any]]]) -> None:

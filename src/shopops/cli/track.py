@@ -43,6 +43,8 @@ def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> N
         return
     console = STATE.console()
     if "table" in formats:
+        from rich.markup import escape
+
         console.out.print(f"[bold]{report.title}[/bold]  {report.period.start} – {report.period.end}", highlight=False)
         for section in report.sections:
             for line in section.text:
@@ -50,7 +52,7 @@ def _emit(report: Report, formats: list[str], out: Path | None, root: Path) -> N
             for table in section.tables:
                 print_report_table(console.out, table, report.lang)
             for note in section.notes:
-                console.out.print(f"  [dim]{note}[/dim]", highlight=False)
+                console.out.print(f"  [dim]{escape(note)}[/dim]", highlight=False)
     files = [f for f in formats if f != "table"]
     if files:
         from shopops.reports import render
