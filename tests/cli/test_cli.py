@@ -65,6 +65,17 @@ def test_import_summary_adds_up_and_reimport_changes_nothing(tmp_path: Path) -> 
     assert "not available" in summary  # no buyer id in this export
 
 
+def test_a_header_only_file_says_it_held_no_rows(tmp_path: Path) -> None:
+    """Issue 12 (12): a file with its header and no row imports nothing, and says so."""
+    shopops("init", "p", "--store", "tm:tmall", cwd=tmp_path)
+    project = tmp_path / "p"
+    csv = project / "orders.csv"
+    csv.write_text("订单编号,总金额,买家实际支付金额,收货地址 ,订单创建时间,订单付款时间 ,退款金额\n", encoding="utf-8")
+    done = shopops("import", str(csv), "--store", "tm", cwd=project)
+    assert "rows read 0 = loaded 0" in done.stdout
+    assert "the file held no rows (only its header): nothing was imported" in done.stderr
+
+
 def test_bad_rows_are_quarantined_and_listed(tmp_path: Path) -> None:
     shopops("init", "p", "--store", "tm:tmall", cwd=tmp_path)
     project = tmp_path / "p"
@@ -76,8 +87,10 @@ def test_bad_rows_are_quarantined_and_listed(tmp_path: Path) -> None:
         "3,5.00,5.00,北京,2020-13-01 10:00:00,2020-02-01 10:01:00,0\n",
         encoding="gbk",
     )
-    out = shopops("import", str(csv), "--store", "tm", cwd=project).stdout
+    done = shopops("import", str(csv), "--store", "tm", cwd=project)
+    out = done.stdout
     assert "rows read 3 = loaded 1 + updated 0 + unchanged 0 + quarantined 2" in out
+    assert "`shopops quarantine --import 1`" in done.stderr  # the real import number (issue 12, item 12)
     listing = shopops("quarantine", "--format", "csv", cwd=project).stdout.splitlines()
     assert listing[0] == "import_id,file,row,column,value,reason"
     assert any(",2,总金额,￥abc," in line for line in listing)

@@ -79,14 +79,17 @@ def import_cmd(
         guess = platform or source_platform(files[0], source=source, kind=kind, mapping=mapping) or "other"
         project.add_store(store, platform=guess)
         out.info(f"added store {store!r} (platform {guess}) to {project.settings.config_path}")
-    failures = 0
+    quarantined: list[int] = []
     with project:
         for path in files:
             summary = project.import_files([path], store=store, source=source, kind=kind, mapping=mapping)[0]
             _print_summary(out, summary)
-            failures += summary.quarantined > 0
-    if failures:
-        out.info("see the quarantined rows with `shopops quarantine --import ID`")
+            if summary.quarantined:
+                quarantined.append(summary.import_id)
+            if not summary.rows_read:
+                out.warn(f"{summary.file}: the file held no rows (only its header): nothing was imported")
+    for import_id in quarantined:
+        out.info(f"see the quarantined rows with `shopops quarantine --import {import_id}`")
 
 
 def _print_summary(out: RichOut, s: ImportSummary) -> None:
