@@ -143,3 +143,5 @@ def test_the_documented_python_example_runs(shop: Project) -> None:
     parts = total["traffic_effect"] + total["conversion_effect"] + total["order_value_effect"]
     assert parts + total["not_decomposed"] == total["paid_amount_change"]  # to the cent
     assert len(section.tables[0].rows) == len(result.table)
+    sql = scope["ctx"].sql  # the statements behind the figures, for the analyst and the web's "SQL that ran"
+    assert sql and all("select" in text.lower() and "orders" in text.lower() for text in sql[:1])

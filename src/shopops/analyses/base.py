@@ -91,6 +91,12 @@ class Context:
         return self.scope.names
 
     @property
+    def sql(self) -> list[str]:
+        """The SQL of every statement the run's queries were answered from, in order (a batch answers
+        several queries from one statement): for the analyst, and the web's "the SQL that ran"."""
+        return list(dict.fromkeys(self.batch.texts)) if self.batch is not None else []
+
+    @property
     def say(self) -> Narrator:
         """The words of this run's language and period kind."""
         return Narrator(self.lang, self.kind)

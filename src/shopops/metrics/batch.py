@@ -97,6 +97,7 @@ class Batch:
         self.wh = wh
         self.cat = cat or load_catalogue()
         self.within = within  # the stores the edge resolved (None: each query resolves its own)
+        self.texts: list[str] = []  # the SQL of each statement whose rows answered a query, in order
         self.statements = 0  # statements the batch ran
         self._planned: dict[_Key, dict[str, None]] = {}
         self._done: dict[_Key, _Wide] = {}
@@ -172,7 +173,9 @@ class Batch:
         """What ``run(wh, q)`` returns, from the split's statement when it has ``q``'s metrics."""
         if q.compare:
             self.statements += 1
-            return run(self.wh, q, self.cat)
+            frame = run(self.wh, q, self.cat)
+            self.texts.append(str(frame.attrs.get("sql", "")))
+            return frame
         fetched = self._fetched(q)
         key = self._key(fetched)
         wide = self._done.get(key)
@@ -237,6 +240,7 @@ class Batch:
         else:
             frame = self.wh.fetch(started.text, started.expr.schema())
         frame = _tidy(frame, wide_q, self.cat, self.wh.settings.fiscal_year_start_month)
+        self.texts.append(started.text)
         densified = len(store_dims(wide_q, self.cat)) == len(wide_q.by) and bool(scope.stores)
         return _Wide(wide_q.metrics, started.periods, frame, started.text, scope, densified)
 
