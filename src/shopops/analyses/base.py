@@ -227,9 +227,20 @@ def params_from(cls: type[P], values: Mapping[str, Any]) -> P:
         ) from None
 
 
+def over_period(ctx: Context, run: Callable[[Scope, P], R], params: P) -> R:
+    """``run(ctx.scope, params)`` for the orders of the context's period where ``params`` give no dates
+    (``start`` and ``end`` both unset), with the result's notes kept: the ``build`` of the analyses that
+    take a date range (products, basket, refunds)."""
+    if getattr(params, "start", None) is None and getattr(params, "end", None) is None:
+        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)  # type: ignore[type-var]
+    result = run(ctx.scope, params)
+    ctx.note(*getattr(result, "notes", []))
+    return result
+
+
 def stores_checked(ctx: Context, stores: Iterable[str]) -> Scope:
     """The context's scope narrowed to ``stores`` (each must be in scope), or the whole scope."""
     return ctx.scope.narrow(stores) if tuple(stores) else ctx.scope
 
 
-__all__ = ["Analysis", "Context", "params_from", "stores_checked"]
+__all__ = ["Analysis", "Context", "over_period", "params_from", "stores_checked"]

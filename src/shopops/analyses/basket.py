@@ -23,7 +23,6 @@ Registered as ``basket`` (:data:`ANALYSIS`): the orders paid in the context's pe
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,7 +32,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.base import Analysis, Context
+from shopops.analyses.base import Analysis, Context, over_period
 from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines
 from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
@@ -256,11 +255,7 @@ def _sorted(expr: ir.Table, desc: list[str], asc: list[str], limit: int | None) 
 def build(ctx: Context, params: BasketParams) -> BasketResult:
     """:func:`basket` over the context's scope, for the orders paid in its period where ``params`` give no
     dates."""
-    if params.start is None and params.end is None:
-        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
-    result = basket(ctx.scope, params)
-    ctx.note(*result.notes)
-    return result
+    return over_period(ctx, basket, params)
 
 
 def present(result: BasketResult, lang: str) -> Section | None:

@@ -36,7 +36,6 @@ Registered as ``products`` (:data:`ANALYSIS`): the orders paid in the context's 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import time
@@ -49,7 +48,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from shopops.analyses.base import Analysis, Context
+from shopops.analyses.base import Analysis, Context, over_period
 from shopops.analyses.narrative import Narrator
 from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, within
 from shopops.analyses.rows import Words, records
@@ -409,11 +408,7 @@ def _summaries(
 def build(ctx: Context, params: ProductsParams) -> ProductsResult:
     """:func:`products` over the context's scope, for the orders paid in its period where ``params`` give
     no dates."""
-    if params.start is None and params.end is None:
-        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
-    result = products(ctx.scope, params)
-    ctx.note(*result.notes)
-    return result
+    return over_period(ctx, products, params)
 
 
 def present(result: ProductsResult, lang: str) -> Section:

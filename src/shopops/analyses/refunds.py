@@ -33,7 +33,6 @@ Registered as ``refunds`` (:data:`ANALYSIS`): refunds and sales in the context's
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from shopops.analyses.base import Analysis, Context
+from shopops.analyses.base import Analysis, Context, over_period
 from shopops.analyses.orderlines import check_period, lacking_note, line_scope, paid_lines, paid_orders, within
 from shopops.analyses.rows import Words, records
 from shopops.errors import QueryError
@@ -315,11 +314,7 @@ def _newest_day(scope: Scope) -> date | None:
 
 def build(ctx: Context, params: RefundsParams) -> RefundsResult:
     """:func:`refunds` over the context's scope, for its period where ``params`` give no dates."""
-    if params.start is None and params.end is None:
-        params = dataclasses.replace(params, start=ctx.period.start, end=ctx.period.end)
-    result = refunds(ctx.scope, params)
-    ctx.note(*result.notes)
-    return result
+    return over_period(ctx, refunds, params)
 
 
 def present(result: RefundsResult, lang: str) -> Section | None:
