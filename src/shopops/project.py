@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
-
 from shopops.console import Console, NullConsole
 from shopops.errors import ConfigError
 from shopops.settings import CONFIG_NAME, DEFAULT_CURRENCY, Platform, Settings, StoreConfig, load_settings
-from shopops.warehouse import Warehouse
-from shopops.warehouse.load import ImportSummary, import_file
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the warehouse (Ibis, DuckDB, pandas) loads when first used, so that commands that only
+    # read shopops.toml (`shopops stores`) start at once
+    import pandas as pd
+
+    from shopops.warehouse import Warehouse
+    from shopops.warehouse.load import ImportSummary
     from shopops.compositions.plan import PlanRun
     from shopops.plan import PlanParams
     from shopops.reports.model import Report
@@ -78,6 +79,8 @@ class Project:
         """The warehouse queries read: DuckDB, or with ``engine = "spark"`` the Parquet layout on Spark."""
         if self.settings.engine == "spark":
             if self._spark is None:
+                from shopops.warehouse import Warehouse
+
                 self._spark = Warehouse.open_spark(self.settings)
             return self._spark
         return self.duckdb_warehouse
@@ -86,6 +89,8 @@ class Project:
     def duckdb_warehouse(self) -> Warehouse:
         """The DuckDB warehouse file, whatever the engine: imports write it, exports read it."""
         if self._warehouse is None:
+            from shopops.warehouse import Warehouse
+
             self._warehouse = Warehouse.open(self.settings)
         return self._warehouse
 
@@ -141,6 +146,8 @@ class Project:
         mapping: Path | str | None = None,
     ) -> list[ImportSummary]:
         """Import each file in its own transaction; see :func:`shopops.warehouse.load.import_file`."""
+        from shopops.warehouse.load import import_file
+
         return [
             import_file(
                 self.duckdb_warehouse, p, store=store, source=source, kind=kind, mapping=mapping, console=self.console

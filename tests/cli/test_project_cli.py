@@ -87,3 +87,22 @@ def test_add_store_refuses_a_name_already_there(tmp_path: Path) -> None:
             p.add_store("tm", platform="jd")
         assert [(s.name, s.platform) for s in p.settings.stores] == [("tm", "tmall")]
         assert p.add_store("us", platform="shopify").currency == "USD"
+
+
+def test_stores_loads_no_data_library(tmp_path: Path) -> None:
+    """Issue 12 (11): `shopops stores` reads shopops.toml only: pandas, Ibis, DuckDB, Arrow and numpy are not
+    imported (they cost seconds at start-up). The import graph is checked, not a time."""
+    import subprocess
+    import sys
+
+    Project.init(tmp_path / "p", stores=[{"name": "tm", "platform": "tmall"}]).close()
+    code = (
+        "import sys\n"
+        "from shopops.cli.main import app\n"
+        "app(['stores'], standalone_mode=False)\n"
+        "print('HEAVY', sorted(m for m in ('pandas', 'ibis', 'duckdb', 'pyarrow', 'numpy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "p", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "tm" in done.stdout and "tmall" in done.stdout
+    assert "HEAVY []" in done.stdout
