@@ -24,11 +24,11 @@ if TYPE_CHECKING:  # the warehouse (Ibis, DuckDB, pandas) loads when first used,
     # read shopops.toml (`shopops stores`) start at once
     import pandas as pd
 
-    from shopops.warehouse import Warehouse
-    from shopops.warehouse.load import ImportSummary
     from shopops.compositions.plan import PlanRun
     from shopops.plan import PlanParams
     from shopops.reports.model import Report
+    from shopops.warehouse import Warehouse
+    from shopops.warehouse.load import ImportSummary
     from shopops.warehouse.scope import Scope
 
 

@@ -324,10 +324,10 @@ def test_cli_writes_the_report_files(shop: Project, tmp_path: Path) -> None:
                    "--format", "md,json", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["weekly-2026-W11-s1.json", "weekly-2026-W11-s1.md"]
+    assert files == ["weekly-2026-W11-s1-en.json", "weekly-2026-W11-s1-en.md"]  # an en report: its own files
     data = json.loads((tmp_path / files[0]).read_text(encoding="utf-8"))
     assert next(k for k in data["kpis"] if k["metric"] == "paid_amount")["value"] == 600.0
-    assert "This week (2026-W11)" in done.stdout and "weekly-2026-W11-s1.md" in done.stdout
+    assert "This week (2026-W11)" in done.stdout and "weekly-2026-W11-s1-en.md" in done.stdout
     bad = shopops("--project", root, "report", "yearly", cwd=tmp_path)
     assert bad.returncode == 2 and "valid reports: daily, weekly, monthly" in bad.stderr
     mixed = shopops("--project", root, "report", "weekly", "--week", "2026-W11", "--format", "pdf", cwd=tmp_path)

@@ -45,7 +45,7 @@ def test_all_stores_gives_one_report_per_currency(
     week = ("report", "weekly", "--week", "2026-W11", "--format", "json", "--lang", "en")
     cli_ok(monkeypatch, capsys, *week, "--all-stores", "--out", str(tmp_path / "all"), cwd=two_currencies)
     files = sorted((tmp_path / "all").iterdir())
-    assert [f.name for f in files] == ["weekly-2026-W11-cn.json", "weekly-2026-W11-us.json"]
+    assert [f.name for f in files] == ["weekly-2026-W11-cn-en.json", "weekly-2026-W11-us-en.json"]
     assert [_paid(f) for f in files] == [(["cn"], "CNY", 150.0), (["us"], "USD", 30.0)]
     # leaving out --store is the same: every store of the project, one report per currency
     cli_ok(monkeypatch, capsys, *week, "--out", str(tmp_path / "none"), cwd=two_currencies)
@@ -75,7 +75,7 @@ def test_one_printable_format_without_out_goes_to_stdout_and_writes_nothing(
     # a list of formats, or html/xlsx, are files: in PROJECT/reports without --out
     listed = cli_ok(monkeypatch, capsys, *week, "--store", "us", "--format", "md,json", cwd=two_currencies)
     assert sorted(p.name for p in (two_currencies / "reports").iterdir()) == [
-        "weekly-2026-W11-us.json",
-        "weekly-2026-W11-us.md",
+        "weekly-2026-W11-us-en.json",
+        "weekly-2026-W11-us-en.md",
     ]
-    assert "weekly-2026-W11-us.md" in listed
+    assert "weekly-2026-W11-us-en.md" in listed

@@ -33,6 +33,16 @@ def test_render_some_formats_with_a_stem(tmp_path: Path) -> None:
         render(report, tmp_path, formats=["html", "pdf"])
 
 
+def test_an_english_report_does_not_overwrite_the_chinese_one(tmp_path: Path) -> None:
+    """Issue 12 (8): the same period in zh and en gives two sets of files."""
+    zh, en = (
+        render(example_report("zh"), tmp_path, formats=["md"]),
+        render(example_report("en"), tmp_path, formats=["md"]),
+    )
+    assert zh["md"] != en["md"] and zh["md"].exists() and en["md"].exists()
+    assert en["md"].name == "weekly-2026-W47-tmall_flagship+jd_official-en.md"
+
+
 def test_default_stem() -> None:
     report = example_report("zh")
     assert default_stem(report) == "weekly-2026-W47-tmall_flagship+jd_official"

@@ -124,7 +124,9 @@ def safe_name(text: str, limit: int = 120) -> str:
 
 
 def default_stem(report: Report) -> str:
-    """``weekly-2026-W47-all-stores``: kind, period label and stores, safe for a file name.
+    """``weekly-2026-W47-all-stores``: kind, period label and stores, safe for a file name; a report in
+    another language than Chinese ends in its language (``weekly-2026-W47-all-stores-en``), so that the
+    English report of a period never overwrites the Chinese one.
 
     Stores: none listed → ``all-stores``; up to three → their names joined with ``+``; more → ``N-stores``.
     """
@@ -135,7 +137,8 @@ def default_stem(report: Report) -> str:
         stores = "+".join(safe_name(s, 40) for s in report.stores)
     else:
         stores = f"{len(report.stores)}-stores"
-    return safe_name(f"{report.kind}-{label}-{stores}")
+    language = "" if report.lang == "zh" else f"-{report.lang}"
+    return safe_name(f"{report.kind}-{label}-{stores}{language}")
 
 
 __all__ = [
