@@ -96,5 +96,5 @@ def test_cohorts_clv_and_abc_are_consistent(report: Report) -> None:
 def test_renders_and_notes_missing_refund_exports(report: Report, tmp_path: Path) -> None:
     assert any("refund" in n for n in report.notes)  # no refund export imported: said, not guessed
     paths = render(report, tmp_path, formats=("html", "json"))
-    assert paths["html"].name == "customers-2026-Q3-tmall_flagship+jd_store.html"
+    assert paths["html"].name == "customers-2026-Q3-tmall_flagship+jd_store-en.html"  # an en report's own file
     assert "RFM" in paths["html"].read_text(encoding="utf-8")
