@@ -4,7 +4,8 @@
 >>> result = decompose(project, DecomposeParams(start=..., end=..., base_start=..., base_end=..., by="channel"))  # doctest: +SKIP
 >>> result.table                                                      # doctest: +SKIP
 
-``ANALYSES`` is the registry: built-ins and extensions register under a name.
+``ANALYSES`` maps the two original analyses to their plain functions (for notebooks). The registry of
+every analysis, with its ``Params``, ``build`` and ``present``, is :mod:`shopops.compositions.registry`.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from shopops.analyses.base import Analysis, Context
-from shopops.analyses.decompose import decompose, metric_queries
-from shopops.analyses.kpis import EFFECTS, decompose_params
+from shopops.analyses.decompose import FACTORS, decompose, metric_queries
+from shopops.analyses.kpis import decompose_params
 from shopops.analyses.rootcause import RootCauseParams, RootCauseResult, metric_parts, rootcause, segment_columns
 from shopops.analyses.rows import Rows, SectionParams, Words, effect_columns, records
 from shopops.errors import NotAvailableError, QueryError
@@ -100,7 +100,7 @@ def present_attribution(rows: Rows, lang: str) -> Section:
     if rows.tables.get("by_store"):
         section.tables.append(Table("by_store", s.t("by_store"), columns, rows.tables["by_store"]))
         section.charts.append(
-            Chart("by_store_chart", s.t("by_store"), "bar", "by_store", "segment", tuple(EFFECTS.values()))
+            Chart("by_store_chart", s.t("by_store"), "bar", "by_store", "segment", tuple(FACTORS.values()))
         )
     several = len(rows.stores) > 1
     channel_rows = [
@@ -112,7 +112,7 @@ def present_attribution(rows: Rows, lang: str) -> Section:
     if channel_rows:
         section.tables.append(Table("by_channel", s.t("by_channel"), columns, channel_rows, note=s.t("channel_source")))
         section.charts.append(
-            Chart("by_channel_chart", s.t("by_channel"), "barh", "by_channel", "segment", tuple(EFFECTS.values()))
+            Chart("by_channel_chart", s.t("by_channel"), "barh", "by_channel", "segment", tuple(FACTORS.values()))
         )
     return section
 

@@ -398,13 +398,12 @@ def _present(result: DecomposeResult, lang: str) -> Section:
             r["segment"] = s.t("total")
     section = Section("decompose", s.t("attribution"))
     section.tables.append(Table("segments", s.t("attribution"), effect_columns(w), rows))
-    section.charts.append(Chart("effects", s.t("attribution"), "bar", "segments", "segment", tuple(EFFECTS)))
+    section.charts.append(Chart("effects", s.t("attribution"), "bar", "segments", "segment", tuple(FACTORS.values())))
     total = records(result.table)[-1]
     section.text.append(s.attribution(total) if total["decomposable"] else s.not_decomposable(str(total["reason"])))
     return section
 
 
-EFFECTS = ("traffic_effect", "conversion_effect", "order_value_effect")
 ANALYSIS: Analysis[DecomposeRun, DecomposeResult] = Analysis(
     "decompose",
     DecomposeRun,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from shopops.analyses.base import Analysis, Context
-from shopops.analyses.decompose import DecomposeParams, decompose
+from shopops.analyses.decompose import FACTORS, DecomposeParams, decompose
 from shopops.analyses.rows import Rows, SectionParams, Words, change, first, records
 from shopops.metrics.query import MetricQuery
 from shopops.metrics.targets import targets
@@ -39,7 +39,6 @@ HEADLINE = (
 )
 #: the KPI tree: 支付金额 = 访客数 × 支付转化率 × 客单价
 TREE = ("paid_amount", "uv", "cvr", "aov")
-EFFECTS = {"uv": "traffic_effect", "cvr": "conversion_effect", "aov": "order_value_effect"}
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ def tree_rows(ctx: Context, kpis: Sequence[Kpi], total: dict[str, Any]) -> Rows:
         k = by_metric.get(m)
         now, before = (k.value, k.previous) if k else (None, None)
         rel = None if now is None or not before else float(Decimal(str(now)) / Decimal(str(before)) - 1)
-        effect = total.get(EFFECTS[m]) if m in EFFECTS else total.get("paid_amount_change")
+        effect = total.get(FACTORS[m]) if m in FACTORS else total.get("paid_amount_change")
         factors.append({"metric": m, "change_pct": rel, "effect": effect})
     return Rows(ctx.kind, ctx.stores, {"tree": tree, "factors": factors})
 
@@ -237,4 +236,4 @@ KPI_TREE: Analysis[SectionParams, Rows] = Analysis(
 )
 ANALYSES = (KPIS, KPI_TREE)
 
-__all__ = ["ANALYSES", "EFFECTS", "HEADLINE", "TREE", "KpiParams", "decompose_params", "headline_kpis", "tree_rows"]
+__all__ = ["ANALYSES", "HEADLINE", "TREE", "KpiParams", "decompose_params", "headline_kpis", "tree_rows"]
